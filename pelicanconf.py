@@ -1,0 +1,94 @@
+"""Pelican settings for local preview (relative URLs). See publishconf.py for production."""
+
+from jinja2 import select_autoescape
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["chitaga"]
+
+DEFAULT_LANG = "es"
+TIMEZONE = "America/Bogota"
+LOCALE = ("C.UTF-8",)  # dates and money are formatted by Babel (es_CO), not the OS locale
+SITEURL = ""
+RELATIVE_URLS = True
+
+# Which folder holds what (DESIGN.md §2). Everything else in content/ is read by our plugin.
+ARTICLE_PATHS = ["noticias"]
+PAGE_PATHS = ["paginas"]
+STATIC_PATHS = ["adjuntos"]
+ARTICLE_EXCLUDES = []
+PAGE_EXCLUDES = []
+IGNORE_FILES = [".*"]
+
+# Slugs come from file names: noticias/<oficina>/2026-02-03-vacunacion.md -> 2026-02-03-vacunacion
+SLUGIFY_SOURCE = "basename"
+FILENAME_METADATA = r"(?P<slug>.*)"
+USE_FOLDER_AS_CATEGORY = False  # the plugin sets the office (category) from the folder
+
+# Clean URLs: /tramites/certificado-de-residencia/
+ARTICLE_URL = "noticias/{slug}/"
+ARTICLE_SAVE_AS = "noticias/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+TRAMITE_URL = "tramites/{slug}/"
+TRAMITE_SAVE_AS = "tramites/{slug}/index.html"
+TRAMITES_URL = "tramites/"
+TRAMITES_SAVE_AS = "tramites/index.html"
+CONTRATO_URL = "contratos/{slug}/"
+CONTRATO_SAVE_AS = "contratos/{slug}/index.html"
+CONTRATOS_URL = "contratos/"
+CONTRATOS_SAVE_AS = "contratos/index.html"
+OFICINA_URL = "oficinas/{slug}/"
+OFICINA_SAVE_AS = "oficinas/{slug}/index.html"
+OFICINAS_URL = "oficinas/"
+OFICINAS_SAVE_AS = "oficinas/index.html"
+NOTICIAS_URL = "noticias/"
+NOTICIAS_SAVE_AS = "noticias/index.html"
+
+DIRECT_TEMPLATES = ["index", "noticias"]
+PAGINATED_TEMPLATES = {"noticias": 10}
+PAGINATION_PATTERNS = [
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/pagina/{number}/", "{base_name}/pagina/{number}/index.html"),
+]
+
+# Pelican pages we do not publish: drafts (borrador: true), tags, authors, archives.
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+TAG_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+ARTICLE_LANG_SAVE_AS = ""
+PAGE_LANG_SAVE_AS = ""
+
+# The plugin orders news (newest first) and pages (by "orden") itself, with a
+# tie-breaker on the slug, so the same content always gives the same site.
+
+# No feeds in local preview (publishconf.py turns them on).
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+        "markdown.extensions.smarty": {
+            "substitutions": {"left-double-quote": "«", "right-double-quote": "»"},
+        },
+    },
+    "output_format": "html5",
+}
+# Escape everything content files put into HTML (a "<" typed in a trámite stays text).
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": select_autoescape(["html"]),
+}

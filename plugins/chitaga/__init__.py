@@ -1,0 +1,62 @@
+"""Chitagá's Pelican plugin: validated content, trámites, contratos, offices.
+
+`register()` only connects signals; each module does one job (see README).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican import signals
+
+from .contents import Oficina, by_order_then_slug, newest_first
+from .formatting import FILTERS
+from .generators import ContratosGenerator, OficinasGenerator, TramitesGenerator
+from .readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
+from .validation import InvalidContent, check_content
+
+__all__ = ["InvalidContent", "register"]
+
+
+def validate_and_list_generators(pelican):
+    """Validate the content before any generator runs; refuse invalid content.
+
+    Runs at the start of every `Pelican.run()`, so an autoreloading server
+    re-validates on each change and never writes a site from bad content.
+    """
+    site = check_content(Path(pelican.settings["PATH"]))
+    if site.problems:
+        raise InvalidContent(site.problems)
+    pelican.settings[SITE_SETTING] = site
+    # A total order (ties broken by slug) keeps two builds of the same content identical.
+    pelican.settings["ARTICLE_ORDER_BY"] = newest_first
+    pelican.settings["PAGE_ORDER_BY"] = by_order_then_slug
+    return [TramitesGenerator, ContratosGenerator, OficinasGenerator]
+
+
+def add_readers(readers):
+    readers.reader_classes["md"] = MarkdownContentReader
+    readers.reader_classes["yml"] = YamlContentReader
+
+
+def share_site_data(generator):
+    """Give every template the entity, its offices and its plan, and our filters."""
+    generator.env.filters.update(FILTERS)
+    context = generator.context
+    if "ENTIDAD" in context:
+        return
+    site = generator.settings[SITE_SETTING]
+    offices = [Oficina(data, generator.settings) for data in site.oficinas]
+    context.update(
+        ENTIDAD=site.entidad,
+        PLAN=site.plan,
+        SITENAME=site.entidad["nombre"],
+        oficinas=offices,
+        oficinas_por_id={office.id: office for office in offices},
+    )
+
+
+def register():
+    signals.get_generators.connect(validate_and_list_generators)
+    signals.readers_init.connect(add_readers)
+    signals.generator_init.connect(share_site_data)

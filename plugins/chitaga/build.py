@@ -1,0 +1,99 @@
+"""Build the site into a temporary folder and swap it in only when it succeeded.
+
+A failed build (invalid content, a template error) leaves the previous output
+folder exactly as it was and no temporary folder behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.log import FatalLogger
+from pelican.log import init as init_pelican_logging
+from pelican.settings import read_settings
+
+from .site import site_url
+from .validation import InvalidContent
+
+logger = logging.getLogger(__name__)
+
+
+class BuildFailed(Exception):
+    """The site could not be built; the message says why, in Spanish."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output_dir: Path
+    seconds: float
+    html_pages: int
+
+
+def build_site(
+    content_dir: Path,
+    output_dir: Path,
+    settings_file: Path,
+    overrides: dict | None = None,
+) -> BuildResult:
+    """Validate content_dir and build it into output_dir with settings_file.
+
+    Raises InvalidContent (with every problem) or BuildFailed; in both cases
+    output_dir is untouched.
+    """
+    started = time.perf_counter()
+    content_dir = Path(content_dir).resolve()
+    output_dir = Path(output_dir).resolve()
+    staging = output_dir.parent / f".{output_dir.name}-nuevo-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    settings = _settings(Path(settings_file), content_dir, staging, overrides or {})
+    _make_errors_fatal()
+    try:
+        Pelican(settings).run()
+    except InvalidContent:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    except Exception as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        logger.debug("Build failed", exc_info=True)
+        raise BuildFailed(
+            f"no se pudo construir el sitio ({type(error).__name__}: {error})"
+        ) from error
+    _replace_folder(staging, output_dir)
+    pages = sum(1 for _ in output_dir.rglob("*.html"))
+    return BuildResult(output_dir, time.perf_counter() - started, pages)
+
+
+def _settings(settings_file: Path, content_dir: Path, output_dir: Path,
+              overrides: dict) -> dict:
+    override = {
+        "PATH": str(content_dir),
+        "OUTPUT_PATH": str(output_dir),
+        "DELETE_OUTPUT_DIRECTORY": False,
+        **overrides,
+    }
+    settings = read_settings(str(settings_file.resolve()), override=override)
+    if not settings["RELATIVE_URLS"] and "SITEURL" not in overrides:
+        # Production URLs follow the domain of the content folder being built.
+        settings["SITEURL"] = site_url(content_dir)
+        settings["FEED_DOMAIN"] = settings["SITEURL"]
+    return settings
+
+
+def _make_errors_fatal() -> None:
+    """Like `pelican --fatal errors`: a logged error (e.g. a broken template) fails the build."""
+    init_pelican_logging(level=logging.WARNING, fatal="errors")
+    FatalLogger.fatal_lvl = logging.ERROR
+
+
+def _replace_folder(new: Path, target: Path) -> None:
+    previous = target.parent / f".{target.name}-anterior-{os.getpid()}"
+    if target.exists():
+        os.rename(target, previous)
+    os.rename(new, target)
+    shutil.rmtree(previous, ignore_errors=True)

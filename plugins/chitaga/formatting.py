@@ -1,0 +1,77 @@
+"""Jinja filters that write dates, money and codes the way Colombians read them.
+
+Babel's es_CO locale does the work: `3 de febrero de 2026`, `$ 24.000.000`.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from .labels import LABELS
+
+LOCALE = "es_CO"
+
+
+def as_date(value) -> datetime.date | None:
+    """A date from an ISO `AAAA-MM-DD` text, a date or a datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def long_date(value) -> str:
+    """`3 de febrero de 2026`."""
+    date = as_date(value)
+    return format_date(date, "d 'de' MMMM 'de' y", locale=LOCALE) if date else ""
+
+
+def short_date(value) -> str:
+    """`3 feb. 2026`, for tables."""
+    date = as_date(value)
+    return format_date(date, "d MMM y", locale=LOCALE) if date else ""
+
+
+def month_name(month: int) -> str:
+    """`enero` for 1."""
+    return format_date(datetime.date(2000, month, 1), "LLLL", locale=LOCALE)
+
+
+def pesos(value) -> str:
+    """`$ 24.000.000`: whole Colombian pesos."""
+    return format_currency(value, "COP", "¤ #,##0", locale=LOCALE,
+                           currency_digits=False)
+
+
+def number(value) -> str:
+    """`1.250` with the Colombian thousands separator."""
+    return format_decimal(value, locale=LOCALE)
+
+
+def percent(value) -> str:
+    """`90 %` for 0.9; empty for None."""
+    if value is None:
+        return ""
+    return format_percent(value, "#,##0 %", locale=LOCALE)
+
+
+def label(value, vocabulary: str) -> str:
+    """The Spanish label of a code: `licitacion_publica` → `Licitación pública`."""
+    return LABELS.get(vocabulary, {}).get(value, str(value).replace("_", " "))
+
+
+FILTERS = {
+    "fecha_larga": long_date,
+    "fecha_corta": short_date,
+    "nombre_mes": month_name,
+    "pesos": pesos,
+    "numero": number,
+    "porcentaje": percent,
+    "etiqueta": label,
+}

@@ -1,0 +1,138 @@
+"""Pelican generators for trámites, contratos and office pages.
+
+They follow Pelican's own ArticlesGenerator: `generate_context` reads files
+through the readers (and their cache) into the shared context, and
+`generate_output` renders one page per item plus an index page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import groupby
+from operator import attrgetter
+
+from pelican.generators import CachingGenerator, Generator
+
+from .contents import Contrato, Oficina, Tramite
+
+
+class YamlKindGenerator(CachingGenerator):
+    """Reads content/<kind>/<oficina>/*.yml into items of `content_class`."""
+
+    kind = ""
+    content_class: type = Tramite
+    item_name = ""  # template variable for one item, e.g. "tramite"
+
+    def generate_context(self):
+        items = []
+        for path in sorted(self.get_files([self.kind], extensions=["yml"])):
+            item = self.get_cached_data(path, None)
+            if item is None:
+                item = self.readers.read_file(
+                    base_path=self.path,
+                    path=path,
+                    content_class=self.content_class,
+                    context=self.context,
+                )
+                self.cache_data(path, item)
+            self.add_source_path(item)
+            items.append(item)
+        items.sort(key=attrgetter("sort_key"))
+        self.items = items
+        self.context[self.kind] = items
+        self.save_cache()
+        self.readers.save_cache()
+
+    def generate_output(self, writer):
+        relative_urls = self.settings["RELATIVE_URLS"]
+        template = self.get_template(self.content_class.default_template)
+        for item in self.items:
+            writer.write_file(
+                item.save_as, template, self.context,
+                relative_urls=relative_urls, url=item.url,
+                **{self.item_name: item},
+            )
+        index = self.kind.upper()
+        writer.write_file(
+            self.settings[f"{index}_SAVE_AS"], self.get_template(self.kind),
+            self.context, relative_urls=relative_urls,
+            url=self.settings[f"{index}_URL"], **self.index_variables(),
+        )
+
+    def index_variables(self) -> dict:
+        return {}
+
+    def by_office(self) -> list[tuple[Oficina, list]]:
+        """Items grouped by office, in the order of oficinas.yml."""
+        groups = defaultdict(list)
+        for item in self.items:
+            groups[item.oficina].append(item)
+        return [
+            (office, groups[office.id])
+            for office in self.context["oficinas"] if groups[office.id]
+        ]
+
+
+class TramitesGenerator(YamlKindGenerator):
+    kind = "tramites"
+    content_class = Tramite
+    item_name = "tramite"
+
+    def index_variables(self) -> dict:
+        by_letter = groupby(self.items, key=lambda item: item.sort_key[:1].upper())
+        return {
+            "tramites_por_letra": [(letter, list(group)) for letter, group in by_letter],
+            "tramites_por_oficina": self.by_office(),
+        }
+
+
+class ContratosGenerator(YamlKindGenerator):
+    kind = "contratos"
+    content_class = Contrato
+    item_name = "contrato"
+
+    def index_variables(self) -> dict:
+        by_year = groupby(self.items, key=attrgetter("anio"))
+        return {
+            "convocatorias": [item for item in self.items if item.estado == "convocado"],
+            "contratos_por_anio": [(year, list(group)) for year, group in by_year],
+        }
+
+
+class OficinasGenerator(Generator):
+    """One page per office with its contact data and everything it publishes."""
+
+    def generate_context(self):
+        offices = {office.id: office for office in self.context["oficinas"]}
+        for office in offices.values():
+            office.noticias.clear()
+            office.paginas.clear()
+            office.tramites.clear()
+            office.contratos.clear()
+        for name in ("articles", "pages", "tramites", "contratos"):
+            for item in self.context.get(name, []):
+                office = offices.get(getattr(item, "oficina", None))
+                if office is not None:
+                    getattr(office, _OFFICE_LISTS[name]).append(item)
+
+    def generate_output(self, writer):
+        relative_urls = self.settings["RELATIVE_URLS"]
+        template = self.get_template("oficina")
+        for office in self.context["oficinas"]:
+            writer.write_file(
+                office.save_as, template, self.context,
+                relative_urls=relative_urls, url=office.url, oficina=office,
+            )
+        writer.write_file(
+            self.settings["OFICINAS_SAVE_AS"], self.get_template("oficinas"),
+            self.context, relative_urls=relative_urls,
+            url=self.settings["OFICINAS_URL"],
+        )
+
+
+_OFFICE_LISTS = {
+    "articles": "noticias",
+    "pages": "paginas",
+    "tramites": "tramites",
+    "contratos": "contratos",
+}

@@ -1,0 +1,102 @@
+"""Pelican readers for our files: Markdown with YAML front matter, and YAML.
+
+Both take the document already parsed (and validated) for this build from the
+`Site` in the settings, so each file is read once, and both add the office
+from the file's folder.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from markdown import Markdown
+from pelican.readers import BaseReader
+
+from .site import Document, Site
+
+SITE_SETTING = "CHITAGA_SITE"
+"""Settings key holding the `Site` loaded and validated for the current build."""
+
+# Front matter field → Pelican's own metadata name.
+_PELICAN_NAMES = {"titulo": "title", "fecha": "date", "etiquetas": "tags"}
+
+
+class ContentReader(BaseReader):
+    """Base of our readers; it handles no extension itself.
+
+    Pelican maps every direct subclass of BaseReader to its extensions; the
+    concrete readers below are registered explicitly on `readers_init`.
+    """
+
+    file_extensions: list[str] = []
+
+    def document(self, source_path: str) -> Document:
+        site: Site = self.settings[SITE_SETTING]
+        document = site.document_for(source_path)
+        if document is None:  # validation refuses such a build before this
+            raise LookupError(f"{source_path} no fue validado")
+        return document
+
+    def office_metadata(self, document: Document) -> dict:
+        office = document.file.office
+        return {
+            "oficina": office,
+            "tipo_contenido": document.file.kind,
+            "category": self.process_metadata("category", office),
+        }
+
+
+class MarkdownContentReader(ContentReader):
+    """News (noticias) and institutional pages (paginas)."""
+
+    file_extensions = ["md"]
+
+    def read(self, source_path: str):
+        document = self.document(source_path)
+        markdown = Markdown(**self._markdown_settings())
+        content = markdown.convert(document.body or "")
+        data = document.data
+        metadata = {**data, **self.office_metadata(document)}
+        for spanish, pelican_name in _PELICAN_NAMES.items():
+            if spanish in data:
+                metadata[pelican_name] = self.process_metadata(
+                    pelican_name, _text_for_pelican(data[spanish])
+                )
+        if "resumen" in data:
+            metadata["summary"] = escape(str(data["resumen"]))
+        if data.get("borrador") is True:
+            metadata["status"] = "draft"
+        return content, metadata
+
+    def _markdown_settings(self) -> dict:
+        # Pelican's MarkdownReader adds the "meta" extension, which would take
+        # a first body line such as "Nota: ..." for metadata. We never want it.
+        settings = dict(self.settings["MARKDOWN"])
+        settings["extensions"] = [
+            name for name in settings.get("extensions", [])
+            if name != "markdown.extensions.meta"
+        ]
+        configs = dict(settings.get("extension_configs", {}))
+        configs.pop("markdown.extensions.meta", None)
+        settings["extension_configs"] = configs
+        return settings
+
+
+class YamlContentReader(ContentReader):
+    """Trámites and contratos: the whole file is data; there is no body."""
+
+    file_extensions = ["yml"]
+
+    def read(self, source_path: str):
+        document = self.document(source_path)
+        metadata = {**document.data, **self.office_metadata(document)}
+        title_field = "nombre" if document.file.kind == "tramites" else "referencia"
+        metadata["title"] = str(document.data.get(title_field, document.file.slug))
+        return None, metadata
+
+
+def _text_for_pelican(value):
+    """Pelican's metadata processors expect text (tags may be a list)."""
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return str(value)

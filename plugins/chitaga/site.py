@@ -1,0 +1,141 @@
+"""Load a whole content folder: the entity, its offices, its plan and every file.
+
+Loading never raises on bad content: each problem becomes a `Problem`, and the
+files that could be read are kept, so every mistake is reported in one run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .content_files import SITE_FILES, ContentFile, discover
+from .yaml_loader import SourceError, YamlDocument, parse_yaml, read_text, split_front_matter
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in one file, ready to be shown to the person who made it."""
+
+    path: str  # relative to the content folder's parent, e.g. content/plan.yml
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = f" {self.field}:" if self.field else ""
+        return f"{self.path}:{self.line}:{field} {self.message}"
+
+
+@dataclass
+class Document:
+    """A parsed content file: its data (front matter for Markdown) and body."""
+
+    file: ContentFile
+    yaml: YamlDocument
+    body: str | None = None  # Markdown text after the front matter
+    body_line: int = 1
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.yaml.data
+
+
+@dataclass
+class Site:
+    """Everything in a content folder that could be read, and what could not."""
+
+    content_dir: Path
+    entidad: dict[str, Any] = field(default_factory=dict)
+    oficinas: list[dict[str, Any]] = field(default_factory=list)
+    plan: dict[str, Any] = field(default_factory=dict)
+    site_documents: dict[str, YamlDocument] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)  # by relpath
+    problems: list[Problem] = field(default_factory=list)
+
+    def display_path(self, relpath: str) -> str:
+        return f"{self.content_dir.name}/{relpath}"
+
+    def add_problem(self, relpath: str, line: int | None, field_name: str,
+                    message: str) -> None:
+        self.problems.append(
+            Problem(self.display_path(relpath), line or 1, field_name, message)
+        )
+
+    @property
+    def office_ids(self) -> list[str]:
+        return [office.get("id") for office in self.oficinas if isinstance(office, dict)]
+
+    def document_for(self, path: str | Path) -> Document | None:
+        """The parsed document of an absolute or content-relative path."""
+        path = Path(path)
+        if path.is_absolute():
+            try:
+                path = path.relative_to(self.content_dir)
+            except ValueError:
+                return None
+        return self.documents.get(path.as_posix())
+
+
+def parse_content_file(file: ContentFile) -> Document:
+    """Read and parse one content file; raises SourceError on bad input."""
+    text = read_text(file.path)
+    if not file.is_markdown:
+        return Document(file, parse_yaml(text))
+    front, body, body_line = split_front_matter(text)
+    return Document(file, parse_yaml(front, first_line=2), body, body_line)
+
+
+def load_site(content_dir: Path) -> Site:
+    """Read the site files and every content file of content_dir."""
+    content_dir = Path(content_dir).resolve()
+    site = Site(content_dir)
+    if not content_dir.is_dir():
+        site.add_problem("", None, "", "la carpeta de contenido no existe")
+        return site
+    _load_site_files(site)
+    files, strays = discover(content_dir)
+    for stray in strays:
+        site.add_problem(stray.relpath, None, "", stray.reason)
+    for file in files:
+        try:
+            site.documents[file.relpath] = parse_content_file(file)
+        except SourceError as error:
+            site.add_problem(file.relpath, error.line, "", error.message)
+    return site
+
+
+def _load_site_files(site: Site) -> None:
+    for name in SITE_FILES:
+        path = site.content_dir / name
+        if not path.is_file():
+            site.add_problem(name, None, "", f"falta el archivo {name}")
+            continue
+        try:
+            document = parse_yaml(read_text(path))
+        except SourceError as error:
+            site.add_problem(name, error.line, "", error.message)
+            continue
+        site.site_documents[name] = document
+    site.entidad = _mapping(site, "entidad.yml")
+    site.oficinas = _mapping(site, "oficinas.yml").get("oficinas") or []
+    site.plan = _mapping(site, "plan.yml")
+
+
+def _mapping(site: Site, name: str) -> dict[str, Any]:
+    document = site.site_documents.get(name)
+    return document.data if document and isinstance(document.data, dict) else {}
+
+
+def site_url(content_dir: Path) -> str:
+    """`https://<dominio>` from entidad.yml, or "" when it cannot be read.
+
+    An unreadable entidad.yml is reported by the validator; this only must not fail.
+    """
+    try:
+        entidad = parse_yaml(read_text(Path(content_dir) / "entidad.yml")).data
+    except (OSError, SourceError):
+        return ""
+    domain = entidad.get("dominio") if isinstance(entidad, dict) else None
+    return f"https://{domain}" if isinstance(domain, str) and domain else ""

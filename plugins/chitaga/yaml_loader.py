@@ -1,0 +1,289 @@
+"""Read content files safely: UTF-8 text, YAML with line marks, front matter.
+
+Every failure is a `SourceError` with a line number and a Spanish message for
+office staff; nothing here lets a PyYAML exception or a traceback escape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+try:  # libyaml's C parser is ~10x faster; fall back to pure Python if absent.
+    from yaml import CSafeLoader as _Loader
+
+    C_LOADER_AVAILABLE = True
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+    C_LOADER_AVAILABLE = False
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest content file accepted (1 MB): a trámite or a news item is a few KB."""
+
+MAX_NESTING = 40
+"""Deepest nesting accepted: real content is at most four or five levels deep."""
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_SAFE_INDICATORS = 5_000
+_START_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+# PyYAML's English problem texts, the most common ones staff will meet.
+_YAML_PROBLEMS_ES = [
+    ("found character '\\t' that cannot start any token",
+     "hay un tabulador; use espacios (no tabuladores) para la sangría"),
+    ("found a tab character",
+     "hay un tabulador; use espacios (no tabuladores) para la sangría"),
+    ("while scanning a quoted scalar", "una comilla abierta no se cierra"),
+    ("found unexpected end of stream",
+     "una comilla o un corchete abierto no se cierra"),
+    ("did not find expected ',' or ']'",
+     "un corchete '[' no se cierra o falta una coma entre los elementos"),
+    ("did not find expected ',' or '}'",
+     "una llave '{' no se cierra o falta una coma entre los elementos"),
+    ("mapping values are not allowed",
+     "hay dos puntos (:) donde no se esperaban; si el texto lleva ': ', "
+     "enciérrelo entre comillas"),
+    ("expected <block end>, but found",
+     "la sangría no es coherente: revise que los campos del mismo nivel "
+     "empiecen en la misma columna"),
+    ("could not find expected ':'",
+     "falta ':' después del nombre de un campo, o una comilla no se cierra"),
+    ("expected a single document",
+     "el archivo tiene más de un documento YAML (una línea '---' de más)"),
+    ("found undefined alias",
+     "no use alias de YAML (*nombre); escriba el valor completo"),
+    ("found character that cannot start any token",
+     "hay un carácter que no puede iniciar un valor (por ejemplo @ o `); "
+     "encierre el texto entre comillas"),
+    ("did not find expected key",
+     "la sangría no es coherente o falta un guion (-) en una lista"),
+    ("did not find expected node content",
+     "falta un valor, o la sangría no es coherente"),
+]
+
+
+class SourceError(Exception):
+    """A problem in one file, located at a line (1-based) when known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class YamlDocument:
+    """Parsed YAML data and the line where each value starts.
+
+    `lines` maps a path of keys and indexes, e.g. ("canales", 0, "tipo"), to
+    the 1-based line of that value in the file.
+    """
+
+    data: Any
+    lines: dict[tuple, int] = field(default_factory=dict)
+
+    def line_of(self, path: tuple) -> int | None:
+        """Line of the value at `path`, or of its nearest ancestor."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+
+def read_text(path: Path) -> str:
+    """Return the file as text; refuse huge, empty and non-UTF-8 files."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise SourceError(
+            f"el archivo pesa {size // 1000} KB y el máximo es "
+            f"{MAX_FILE_BYTES // 1000} KB; divida el contenido o ponga los "
+            "documentos grandes en content/adjuntos/"
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise SourceError(
+            "el archivo no está en UTF-8 (hay un carácter inválido); "
+            "guárdelo con la codificación UTF-8",
+            line,
+        ) from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise SourceError("el archivo está vacío")
+    return text
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """Split a Markdown file into (front matter YAML, body, body's first line).
+
+    The front matter is the block between a first line `---` and the next
+    line that is `---` (or `...`). Its YAML starts on line 2 of the file.
+    """
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise SourceError(
+            "el archivo debe empezar con una línea '---' seguida de los datos "
+            "(titulo, fecha, ...) y otra línea '---'",
+            1,
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return front, body, index + 2
+    raise SourceError(
+        "el bloque de datos que empieza en la línea 1 con '---' no se cierra; "
+        "agregue una línea '---' después del último dato",
+        1,
+    )
+
+
+def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
+    """Parse one YAML document; `first_line` is the file line where it starts.
+
+    Dates stay strings (the schema checks them), duplicate keys, anchors,
+    aliases and custom tags are refused, nesting is bounded.
+    """
+    try:
+        _refuse_deep_nesting(text, first_line)
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else None
+        raise SourceError(_spanish_yaml_problem(error), line) from None
+    except yaml.YAMLError as error:  # e.g. a reader error on control characters
+        raise SourceError(
+            "el texto tiene caracteres de control no permitidos", first_line
+        ) from error
+    if root is None:
+        raise SourceError("no hay datos: el archivo (o su bloque '---') está vacío",
+                          first_line)
+    document = YamlDocument(data=None)
+    builder = _Builder(document.lines, first_line - 1)
+    document.data = builder.build(root, (), 0)
+    return document
+
+
+def _refuse_deep_nesting(text: str, first_line: int) -> None:
+    """Refuse nesting deeper than MAX_NESTING before libyaml composes it.
+
+    libyaml's composer recurses in C and crashes the process on very deep
+    nesting (about 100,000 levels fit in a 200 KB file). Only flow brackets
+    and "-"/"?" indicators can nest without growing the indentation, and
+    indentation alone cannot nest deeper than ~1,400 levels in MAX_FILE_BYTES,
+    so texts with few indicators are safe and are not scanned.
+    """
+    indicators = sum(text.count(char) for char in "[{-?")
+    if indicators <= _SAFE_INDICATORS:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _START_EVENTS):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise SourceError("los datos están anidados demasiado profundo",
+                                  event.start_mark.line + first_line)
+        elif isinstance(event, _END_EVENTS):
+            depth -= 1
+
+
+def _spanish_yaml_problem(error: yaml.MarkedYAMLError) -> str:
+    problem = f"{error.context or ''} {error.problem or ''}"
+    for english, spanish in _YAML_PROBLEMS_ES:
+        if english in problem:
+            return f"YAML mal formado: {spanish}"
+    return ("YAML mal formado: revise la sangría, los dos puntos y las comillas "
+            "de esta línea")
+
+
+class _Builder:
+    """Turn a composed node tree into plain data, recording lines by path."""
+
+    def __init__(self, lines: dict[tuple, int], offset: int):
+        self.lines = lines
+        self.offset = offset
+        self.seen: set[int] = set()
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def line(self, node) -> int:
+        return node.start_mark.line + 1 + self.offset
+
+    def build(self, node, path: tuple, depth: int) -> Any:
+        if id(node) in self.seen:
+            # The composer reuses the anchored node for each alias: refusing
+            # reuse stops "billion laughs" expansion before it starts.
+            raise SourceError(
+                "no use anclas ni alias de YAML (&nombre, *nombre); "
+                "escriba cada valor completo",
+                self.line(node),
+            )
+        self.seen.add(id(node))
+        if depth > MAX_NESTING:
+            raise SourceError("los datos están anidados demasiado profundo",
+                              self.line(node))
+        self.lines.setdefault(path, self.line(node))
+        if isinstance(node, MappingNode):
+            return self.build_mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            return [
+                self.build(item, (*path, index), depth + 1)
+                for index, item in enumerate(node.value)
+            ]
+        return self.build_scalar(node)
+
+    def build_mapping(self, node: MappingNode, path: tuple, depth: int) -> dict:
+        result: dict[str, Any] = {}
+        key_lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = self.line(key_node)
+            if not isinstance(key_node, ScalarNode) or key_node.tag == (
+                "tag:yaml.org,2002:merge"
+            ):
+                raise SourceError(
+                    "el nombre de un campo debe ser un texto simple "
+                    "(no se permiten '<<', listas ni objetos como nombre)",
+                    line,
+                )
+            key = key_node.value
+            if key in result:
+                raise SourceError(
+                    f'el campo "{key}" está repetido (ya aparece en la línea '
+                    f"{key_lines[key]}); deje uno solo",
+                    line,
+                )
+            key_lines[key] = line
+            self.lines[(*path, key)] = line
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+    def build_scalar(self, node: ScalarNode) -> Any:
+        if node.tag == _TIMESTAMP_TAG:
+            return node.value  # dates stay text; the schema checks the format
+        if node.tag not in _PLAIN_TAGS:
+            raise SourceError(
+                f'la etiqueta YAML "{node.tag}" no está permitida; '
+                "escriba solo textos, números, fechas, listas y campos",
+                self.line(node),
+            )
+        try:
+            return self.scalars.construct_object(node)
+        except (yaml.YAMLError, ValueError):  # e.g. "!!int abc"
+            raise SourceError(f'el valor "{node.value}" no es válido',
+                              self.line(node)) from None

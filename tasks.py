@@ -1,0 +1,113 @@
+"""Commands of the site (invoke): validar, construir, servir. See README.md.
+
+    invoke validar [--contenido DIR]
+    invoke construir [--contenido DIR] [--salida DIR] [--produccion]   (alias: build)
+    invoke servir [--contenido DIR] [--puerto N]                       (alias: serve)
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from pathlib import Path
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from chitaga.build import BuildFailed, build_site  # noqa: E402
+from chitaga.validation import InvalidContent, check_content, report  # noqa: E402
+
+DEFAULT_CONTENT = "content"
+DEFAULT_OUTPUT = "output"
+WATCHED = ("theme", "pelicanconf.py", "publishconf.py", "schemas")
+
+
+@task(help={"contenido": "Carpeta de contenido (por defecto: content)"})
+def validar(c, contenido=DEFAULT_CONTENT):
+    """Revisa todo el contenido y lista cada error con archivo y línea."""
+    site = check_content(ROOT / contenido)
+    print(report(site.problems))
+    if site.problems:
+        raise Exit(code=1)
+
+
+@task(
+    aliases=["build"],
+    help={
+        "contenido": "Carpeta de contenido (por defecto: content)",
+        "salida": "Carpeta donde se escribe el sitio (por defecto: output)",
+        "produccion": "Usar publishconf.py: direcciones absolutas del dominio",
+    },
+)
+def construir(c, contenido=DEFAULT_CONTENT, salida=DEFAULT_OUTPUT, produccion=False):
+    """Valida el contenido y construye el sitio; si algo falla, la salida anterior no cambia."""
+    settings = ROOT / ("publishconf.py" if produccion else "pelicanconf.py")
+    _build(ROOT / contenido, ROOT / salida, settings)
+
+
+@task(
+    aliases=["serve"],
+    help={
+        "contenido": "Carpeta de contenido (por defecto: content)",
+        "puerto": "Puerto local (por defecto: 8000)",
+    },
+)
+def servir(c, contenido=DEFAULT_CONTENT, puerto=8000):
+    """Construye el sitio, lo sirve en http://localhost:PUERTO y lo reconstruye al guardar."""
+    from watchfiles import watch  # noqa: PLC0415 - only this command needs it
+
+    content_dir, output_dir = ROOT / contenido, ROOT / DEFAULT_OUTPUT
+    settings = ROOT / "pelicanconf.py"
+    try:
+        _build(content_dir, output_dir, settings)
+    except Exit:
+        output_dir.mkdir(exist_ok=True)  # serve what there is while errors are fixed
+    server = _serve(output_dir, int(puerto))
+    print(f"Sitio en http://localhost:{puerto}/ (Ctrl+C para terminar)")
+    watched = [content_dir, *(ROOT / name for name in WATCHED)]
+    try:
+        for changes in watch(*(path for path in watched if path.exists())):
+            names = ", ".join(sorted({Path(path).name for _, path in changes}))
+            print(f"Cambios en {names}: reconstruyendo...")
+            try:
+                _build(content_dir, output_dir, settings)
+            except Exit:
+                print("Se sigue mostrando la versión anterior del sitio.")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+
+
+def _build(content_dir: Path, output_dir: Path, settings: Path) -> None:
+    try:
+        result = build_site(content_dir, output_dir, settings)
+    except InvalidContent as error:
+        print(error, file=sys.stderr)
+        print("El sitio no se construyó: corrija los errores de arriba. "
+              f"La carpeta {output_dir.name}/ anterior no cambió.", file=sys.stderr)
+        raise Exit(code=1) from None
+    except BuildFailed as error:
+        print(f"Error: {error}. La carpeta {output_dir.name}/ anterior no cambió.",
+              file=sys.stderr)
+        raise Exit(code=1) from None
+    print(f"Sitio construido en {result.output_dir}: {result.html_pages} páginas "
+          f"en {result.seconds:.1f} s.")
+
+
+def _serve(folder: Path, port: int) -> http.server.ThreadingHTTPServer:
+    # The handler resolves `folder` on every request, so it serves each new
+    # build as soon as the build swaps the folder in.
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
