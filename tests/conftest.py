@@ -1,0 +1,59 @@
+"""Shared fixtures: the sample content, a second municipality, built sites."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from chitaga.build import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_CONTENT = ROOT / "content"
+SILOS_CONTENT = ROOT / "tests" / "fixtures" / "contenido-silos"
+PREVIEW_SETTINGS = ROOT / "pelicanconf.py"
+PUBLISH_SETTINGS = ROOT / "publishconf.py"
+
+
+class BuiltSite:
+    """A built output folder, with helpers to read its pages by URL."""
+
+    def __init__(self, output: Path):
+        self.output = output
+
+    def file_for(self, url: str) -> Path:
+        path = self.output / url.lstrip("/")
+        return path / "index.html" if url.endswith("/") or path.is_dir() else path
+
+    def page(self, url: str) -> BeautifulSoup:
+        return BeautifulSoup(self.file_for(url).read_text(encoding="utf-8"), "html.parser")
+
+    def main_text(self, url: str) -> str:
+        return " ".join(self.page(url).find("main").get_text(" ").split())
+
+    def html_files(self) -> list[Path]:
+        return sorted(self.output.rglob("*.html"))
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> BuiltSite:
+    output = tmp_path_factory.mktemp("sitio") / "output"
+    build_site(SAMPLE_CONTENT, output, PREVIEW_SETTINGS)
+    return BuiltSite(output)
+
+
+@pytest.fixture(scope="session")
+def silos_site(tmp_path_factory) -> BuiltSite:
+    output = tmp_path_factory.mktemp("silos") / "output"
+    build_site(SILOS_CONTENT, output, PREVIEW_SETTINGS)
+    return BuiltSite(output)
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A writable copy of the sample content, to break or extend in a test."""
+    target = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, target)
+    return target
