@@ -25,10 +25,11 @@ def test_values_keep_their_lines_and_dates_stay_text():
     ("text", "line", "words"),
     [
         ("a: 1\n\tb: 2\n", 2, "tabulador"),
-        ('a: "hola\nb: 2\n', 3, "comilla"),
+        ('a: "hola\nb: 2\n', 1, "comilla"),
         ("a: 1\nb: 2\na: 3\n", 3, 'campo "a" está repetido (ya aparece en la línea 1)'),
         ("a: hola: mundo\n", 1, "dos puntos"),
-        ("a: [1, 2\nb: 3\n", 2, "corchete"),
+        ("a: [1, 2\nb: 3\n", 1, "corchete"),
+        ("a: 1\nb: {c: 2\n", 2, "llave"),
         ("a: &x [1, 2]\nb: *x\n", 1, "alias"),
         ('a: &a ["l", "l"]\nb: &b [*a, *a]\nc: [*b, *b]\n', 1, "alias"),
         ("a: !!python/object:os.system x\n", 1, "etiqueta"),

@@ -165,7 +165,7 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         _refuse_deep_nesting(text, first_line)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        mark = _most_useful_mark(error)
         line = mark.line + first_line if mark else None
         raise SourceError(_spanish_yaml_problem(error), line) from None
     except yaml.YAMLError as error:  # e.g. a reader error on control characters
@@ -202,6 +202,15 @@ def _refuse_deep_nesting(text: str, first_line: int) -> None:
                                   event.start_mark.line + first_line)
         elif isinstance(event, _END_EVENTS):
             depth -= 1
+
+
+def _most_useful_mark(error: yaml.MarkedYAMLError):
+    """Where the unclosed quote or bracket opened, rather than where the file ended."""
+    context = error.context or ""
+    if error.context_mark and context.startswith(("while scanning a quoted",
+                                                  "while parsing a flow")):
+        return error.context_mark
+    return error.problem_mark or error.context_mark
 
 
 def _spanish_yaml_problem(error: yaml.MarkedYAMLError) -> str:
