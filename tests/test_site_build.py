@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from chitaga.build import BuildFailed, build_site
 from chitaga.validation import InvalidContent
@@ -167,16 +168,17 @@ def test_contracts_index_is_by_year_newest_first(sample_site: BuiltSite):
 
 def test_tramites_index_lists_each_tramite_a_to_z_and_by_office(sample_site: BuiltSite):
     page = sample_site.page("/tramites/")
-    links = [a["href"] for a in page.find("main").find_all("a")
-             if re.fullmatch(r"\.\./tramites/[^/]+/|[^./][^/]*/", a["href"])]
-    expected = {f"{path.stem}/" for path, _, _ in items("tramites")}
+    links = [urljoin("/tramites/", a["href"]) for a in page.select("ul.tramites a")]
+    expected = {f"/tramites/{path.stem}/" for path, _, _ in items("tramites")}
     assert set(links) == expected
     assert len(links) == 2 * len(expected)  # once A–Z, once under its office
-    a_to_z = page.find("h2", id="a-z").find_next("ul")
-    assert a_to_z is not None
     names = [squash(a.get_text()) for a in page.select("ul.tramites a")][: len(expected)]
-    assert names == sorted(names, key=lambda n: n.lower().translate(
-        str.maketrans("áéíóú", "aeiou")))
+    plain = str.maketrans("áéíóúÁÉÍÓÚ", "aeiouAEIOU")
+    assert names == sorted(names, key=lambda name: name.translate(plain).lower())
+    by_office = page.find("h2", id="por-dependencia").find_all_next("h3")
+    offices = {path.parent.name for path, _, _ in items("tramites")}
+    assert {urljoin("/tramites/", h.a["href"]) for h in by_office} == {
+        f"/oficinas/{office}/" for office in offices}
 
 
 def office_item_links(site: BuiltSite, office: str) -> set[str]:

@@ -49,7 +49,7 @@ LABELS = {
     "unidad": {
         "COP": "pesos",
         "UVT": "UVT (unidades de valor tributario)",
-        "SMMLV": "salarios mínimos mensuales legales vigentes",
+        "SMMLV": "SMMLV (salarios mínimos mensuales legales vigentes)",
     },
     "tipo": {
         "noticias": "Noticias",
