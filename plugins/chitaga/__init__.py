@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pelican import signals
 
@@ -24,7 +26,9 @@ def validate_and_list_generators(pelican):
     Runs at the start of every `Pelican.run()`, so an autoreloading server
     re-validates on each change and never writes a site from bad content.
     """
-    site = check_content(Path(pelican.settings["PATH"]))
+    timezone = ZoneInfo(pelican.settings.get("TIMEZONE") or "America/Bogota")
+    site = check_content(Path(pelican.settings["PATH"]),
+                         today=datetime.datetime.now(timezone).date())
     if site.problems:
         raise InvalidContent(site.problems)
     pelican.settings[SITE_SETTING] = site

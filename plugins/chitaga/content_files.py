@@ -5,6 +5,7 @@ The layout is the contract of DESIGN.md §2: `content/<tipo>/<oficina>/<archivo>
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,18 +25,22 @@ ATTACHMENTS_FOLDER = "adjuntos"
 class ContentFile:
     """One content file: its kind, owning office and slug come from its path."""
 
-    path: Path
+    content_dir: Path
     relpath: str  # relative to the content folder, with "/" separators
     kind: str
     office: str
 
     @property
+    def path(self) -> Path:
+        return self.content_dir / self.relpath
+
+    @property
     def slug(self) -> str:
-        return self.path.stem
+        return self.relpath.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
     @property
     def is_markdown(self) -> bool:
-        return self.path.suffix == ".md"
+        return self.relpath.endswith(".md")
 
 
 @dataclass(frozen=True)
@@ -46,49 +51,58 @@ class StrayFile:
     reason: str
 
 
-def discover(content_dir: Path) -> tuple[list[ContentFile], list[StrayFile]]:
-    """List the content files under content_dir, and the files out of place.
+@dataclass
+class Discovery:
+    """What is in a content folder: content files, misplaced files, attachments."""
+
+    files: list[ContentFile]
+    strays: list[StrayFile]
+    attachments: set[str]  # relative paths, e.g. "adjuntos/hacienda/formulario.pdf"
+
+
+def discover(content_dir: Path) -> Discovery:
+    """List the content files under content_dir, the files out of place and the attachments.
 
     Hidden files and folders (".git", ".gitkeep", editor backups) are ignored;
-    everything under adjuntos/ is an attachment and is not listed.
+    everything under adjuntos/ is an attachment.
     """
-    files: list[ContentFile] = []
-    strays: list[StrayFile] = []
-    for path in sorted(_visible_files(content_dir)):
-        relpath = path.relative_to(content_dir).as_posix()
+    found = Discovery([], [], set())
+    for relpath in sorted(_visible_files(content_dir)):
         parts = relpath.split("/")
         if parts[0] == ATTACHMENTS_FOLDER:
+            found.attachments.add(relpath)
             continue
         if len(parts) == 1:
             if relpath not in SITE_FILES:
-                strays.append(StrayFile(relpath, _top_level_reason(relpath)))
+                found.strays.append(StrayFile(relpath, _top_level_reason(relpath)))
             continue
         kind = parts[0]
+        suffix = os.path.splitext(relpath)[1]
         if kind not in KIND_EXTENSIONS:
-            strays.append(StrayFile(relpath, _unknown_folder_reason(kind)))
+            found.strays.append(StrayFile(relpath, _unknown_folder_reason(kind)))
         elif len(parts) != 3:
-            strays.append(StrayFile(relpath, (
+            found.strays.append(StrayFile(relpath, (
                 f"los archivos de {kind} van en content/{kind}/<oficina>/, "
                 "sin subcarpetas"
             )))
-        elif path.suffix != KIND_EXTENSIONS[kind]:
-            strays.append(StrayFile(relpath, (
+        elif suffix != KIND_EXTENSIONS[kind]:
+            found.strays.append(StrayFile(relpath, (
                 f"en content/{kind}/ solo van archivos "
                 f"{KIND_EXTENSIONS[kind]} (este es "
-                f"{path.suffix or 'un archivo sin extensión'})"
+                f"{suffix or 'un archivo sin extensión'})"
             )))
         else:
-            files.append(ContentFile(path, relpath, kind, parts[1]))
-    return files, strays
+            found.files.append(ContentFile(content_dir, relpath, kind, parts[1]))
+    return found
 
 
 def _visible_files(folder: Path):
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.is_file():
-            yield path
+    """Relative paths ("/"-separated) of the files under folder, hidden ones left out."""
+    for directory, subdirectories, names in os.walk(folder):
+        subdirectories[:] = [name for name in subdirectories if not name.startswith(".")]
+        relative = os.path.relpath(directory, folder).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        yield from (prefix + name for name in names if not name.startswith("."))
 
 
 def _top_level_reason(name: str) -> str:

@@ -1,7 +1,7 @@
-"""Load a whole content folder: the entity, its offices, its plan and every file.
+"""A content folder as the build sees it: the entity, its offices, its plan, its files.
 
-Loading never raises on bad content: each problem becomes a `Problem`, and the
-files that could be read are kept, so every mistake is reported in one run.
+`validation.check_content` fills a `Site` and its problems; the readers then
+take each document from it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .content_files import SITE_FILES, ContentFile, discover
+from .content_files import ContentFile
 from .yaml_loader import SourceError, YamlDocument, parse_yaml, read_text, split_front_matter
 
 
@@ -51,8 +51,10 @@ class Site:
     oficinas: list[dict[str, Any]] = field(default_factory=list)
     plan: dict[str, Any] = field(default_factory=dict)
     site_documents: dict[str, YamlDocument] = field(default_factory=dict)
-    documents: dict[str, Document] = field(default_factory=dict)  # by relpath
+    files: dict[str, ContentFile] = field(default_factory=dict)  # by relpath
+    attachments: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
+    _documents: dict[str, Document] = field(default_factory=dict, repr=False)
 
     def display_path(self, relpath: str) -> str:
         return f"{self.content_dir.name}/{relpath}"
@@ -68,14 +70,20 @@ class Site:
         return [office.get("id") for office in self.oficinas if isinstance(office, dict)]
 
     def document_for(self, path: str | Path) -> Document | None:
-        """The parsed document of an absolute or content-relative path."""
+        """The parsed document of an absolute or content-relative path.
+
+        Parsed on first use: the validator has already checked the file.
+        """
         path = Path(path)
         if path.is_absolute():
             try:
                 path = path.relative_to(self.content_dir)
             except ValueError:
                 return None
-        return self.documents.get(path.as_posix())
+        relpath = path.as_posix()
+        if relpath not in self._documents and relpath in self.files:
+            self._documents[relpath] = parse_content_file(self.files[relpath])
+        return self._documents.get(relpath)
 
 
 def parse_content_file(file: ContentFile) -> Document:
@@ -85,47 +93,6 @@ def parse_content_file(file: ContentFile) -> Document:
         return Document(file, parse_yaml(text))
     front, body, body_line = split_front_matter(text)
     return Document(file, parse_yaml(front, first_line=2), body, body_line)
-
-
-def load_site(content_dir: Path) -> Site:
-    """Read the site files and every content file of content_dir."""
-    content_dir = Path(content_dir).resolve()
-    site = Site(content_dir)
-    if not content_dir.is_dir():
-        site.add_problem("", None, "", "la carpeta de contenido no existe")
-        return site
-    _load_site_files(site)
-    files, strays = discover(content_dir)
-    for stray in strays:
-        site.add_problem(stray.relpath, None, "", stray.reason)
-    for file in files:
-        try:
-            site.documents[file.relpath] = parse_content_file(file)
-        except SourceError as error:
-            site.add_problem(file.relpath, error.line, "", error.message)
-    return site
-
-
-def _load_site_files(site: Site) -> None:
-    for name in SITE_FILES:
-        path = site.content_dir / name
-        if not path.is_file():
-            site.add_problem(name, None, "", f"falta el archivo {name}")
-            continue
-        try:
-            document = parse_yaml(read_text(path))
-        except SourceError as error:
-            site.add_problem(name, error.line, "", error.message)
-            continue
-        site.site_documents[name] = document
-    site.entidad = _mapping(site, "entidad.yml")
-    site.oficinas = _mapping(site, "oficinas.yml").get("oficinas") or []
-    site.plan = _mapping(site, "plan.yml")
-
-
-def _mapping(site: Site, name: str) -> dict[str, Any]:
-    document = site.site_documents.get(name)
-    return document.data if document and isinstance(document.data, dict) else {}
 
 
 def site_url(content_dir: Path) -> str:

@@ -1,14 +1,31 @@
 """The one validator: used by the build, `invoke validar`, pre-commit and CI.
 
-`check_content` loads a content folder and returns it with every problem
-found, sorted; `report` formats them compiler-style for people and CI.
+`check_content` reads every file of a content folder and returns the `Site`
+with every problem found, sorted by file and line. Each file's own check
+(parse, schema, its own rules) is cached by content hash and runs on every
+core when many files changed; the cross-file rules run every time.
 """
 
 from __future__ import annotations
 
+import datetime
+import multiprocessing
+import os
+import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from .site import Problem, Site, load_site
+from . import schemas
+from .content_files import SITE_FILES, ContentFile, discover
+from .file_checks import FileReport, check_document, check_file
+from .site import Problem, Site
+from .site_rules import SiteInputs, cross_file_problems
+from .validation_cache import ValidationCache, cache_file_for, content_hash, stat_key
+from .yaml_loader import SourceError, check_size
+
+TIMEZONE = ZoneInfo("America/Bogota")
+PARALLEL_FROM = 200
+"""Below this many files to check, starting worker processes costs more than it saves."""
 
 
 class InvalidContent(Exception):
@@ -19,11 +36,34 @@ class InvalidContent(Exception):
         self.problems = problems
 
 
-def check_content(content_dir: Path) -> Site:
-    """Load content_dir and check it; `site.problems` lists every mistake."""
-    site = load_site(content_dir)
-    _check_office_folders(site)
-    site.problems = sorted(set(site.problems))
+def check_content(content_dir: Path, *, today: datetime.date | None = None,
+                  use_cache: bool = True, processes: int | None = None) -> Site:
+    """Load content_dir and check it; `site.problems` lists every mistake.
+
+    `today` (default: today in Bogotá) decides which news are in the future;
+    `processes` (default: every core) bounds the worker processes.
+    """
+    content_dir = Path(content_dir).resolve()
+    site = Site(content_dir)
+    if not content_dir.is_dir():
+        site.add_problem("", None, "", "la carpeta de contenido no existe")
+        return site
+    findings: list[tuple[str, int, str, str]] = []
+    site_reports = _check_site_files(site, findings)
+    found = discover(content_dir)
+    site.files = {file.relpath: file for file in found.files}
+    site.attachments = found.attachments
+    findings += [(stray.relpath, 1, "", stray.reason) for stray in found.strays]
+    cache = ValidationCache(cache_file_for(content_dir) if use_cache else None)
+    reports = _check_files(found.files, cache, processes)
+    cache.save()
+    for file, file_report in reports:
+        findings += [(file.relpath, *problem) for problem in file_report.problems]
+    inputs = SiteInputs(site.site_documents, site_reports, reports, found.attachments,
+                        today or datetime.datetime.now(TIMEZONE).date())
+    findings += cross_file_problems(inputs)
+    site.problems = sorted({Problem(site.display_path(relpath), line or 1, field, message)
+                            for relpath, line, field, message in findings})
     return site
 
 
@@ -43,14 +83,91 @@ def summary(problems: list[Problem]) -> str:
     return f"{len(problems)} {errors} en {files} {archivos}"
 
 
-def _check_office_folders(site: Site) -> None:
-    known = [office for office in site.office_ids if office]
-    if not known:
-        return  # oficinas.yml itself is reported
-    for relpath, document in site.documents.items():
-        office = document.file.office
-        if office not in known:
-            site.add_problem(relpath, 1, "", (
-                f'la carpeta "{office}" no es una oficina de oficinas.yml; '
-                f"use una de: {', '.join(known)}"
-            ))
+def _check_site_files(site: Site, findings: list) -> dict[str, FileReport]:
+    """Check entidad.yml, oficinas.yml and plan.yml, and keep their data in site."""
+    reports = {}
+    for name in SITE_FILES:
+        path = site.content_dir / name
+        if not path.is_file():
+            findings.append((name, 1, "", f"falta el archivo {name}"))
+            continue
+        try:
+            raw = _read(path)
+        except SourceError as error:
+            findings.append((name, error.line, "", error.message))
+            continue
+        file_report, document = check_document(name, name, raw)
+        reports[name] = file_report
+        findings += [(name, *problem) for problem in file_report.problems]
+        if document is not None:
+            site.site_documents[name] = document
+    site.entidad = _mapping(site, "entidad.yml")
+    oficinas = _mapping(site, "oficinas.yml").get("oficinas")
+    site.oficinas = [item for item in oficinas if isinstance(item, dict)] \
+        if isinstance(oficinas, list) else []
+    site.plan = _mapping(site, "plan.yml")
+    return reports
+
+
+def _mapping(site: Site, name: str) -> dict:
+    document = site.site_documents.get(name)
+    return document.data if document and isinstance(document.data, dict) else {}
+
+
+def _check_files(files: list[ContentFile], cache: ValidationCache,
+                 processes: int | None) -> list[tuple[ContentFile, FileReport]]:
+    """Each file's own report: from the cache when unchanged, else checked now."""
+    reports: dict[str, FileReport] = {}
+    to_check: list[tuple[ContentFile, bytes, str, list[int]]] = []
+    for file in files:
+        path = os.path.join(file.content_dir, file.relpath)
+        try:
+            key = stat_key(os.stat(path))
+            cached = cache.get_unchanged(file.relpath, key)
+            if cached is None:
+                raw = _read(path)
+                digest = content_hash(raw)
+                cached = cache.get(file.relpath, digest, key)
+        except SourceError as error:
+            reports[file.relpath] = FileReport([(error.line or 1, "", error.message)])
+            continue
+        except OSError as error:
+            reports[file.relpath] = FileReport([(1, "", _unreadable(error))])
+            continue
+        if cached is not None:
+            reports[file.relpath] = cached
+        else:
+            to_check.append((file, raw, digest, key))
+    jobs = [(file.relpath, file.kind, raw) for file, raw, _, _ in to_check]
+    for (file, _, digest, key), file_report in zip(to_check, _run(jobs, processes), strict=True):
+        reports[file.relpath] = file_report
+        cache.put(file.relpath, digest, key, file_report)
+    return [(file, reports[file.relpath]) for file in files]
+
+
+def _run(jobs: list[tuple[str, str, bytes]], processes: int | None) -> list[FileReport]:
+    workers = processes or _cores()
+    if workers < 2 or len(jobs) < PARALLEL_FROM or not sys.platform.startswith("linux"):
+        return [check_file(*job) for job in jobs]
+    schemas.load_all()  # compiled once here, inherited by the forked workers
+    chunk = max(16, len(jobs) // (workers * 8))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.starmap(check_file, jobs, chunksize=chunk)
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
+def _read(path: str | Path) -> bytes:
+    """The file's bytes, refusing one over the size limit before reading it."""
+    try:
+        with open(path, "rb") as stream:
+            check_size(os.fstat(stream.fileno()).st_size)
+            return stream.read()
+    except OSError as error:
+        raise SourceError(_unreadable(error)) from None
+
+
+def _unreadable(error: OSError) -> str:
+    return f"no se pudo leer el archivo ({error.strerror})"

@@ -107,14 +107,23 @@ class YamlDocument:
 
 def read_text(path: Path) -> str:
     """Return the file as text; refuse huge, empty and non-UTF-8 files."""
-    size = path.stat().st_size
+    check_size(path.stat().st_size)
+    return decode_text(path.read_bytes())
+
+
+def check_size(size: int) -> None:
+    """Refuse a file over MAX_FILE_BYTES before reading it."""
     if size > MAX_FILE_BYTES:
         raise SourceError(
             f"el archivo pesa {size // 1000} KB y el máximo es "
             f"{MAX_FILE_BYTES // 1000} KB; divida el contenido o ponga los "
             "documentos grandes en content/adjuntos/"
         )
-    raw = path.read_bytes()
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 text without a byte order mark; refuse other encodings and empty files."""
+    check_size(len(raw))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -1,0 +1,185 @@
+"""Check one file on its own: it parses, it matches its schema, its own rules hold.
+
+The result depends only on the file's path and bytes (and on the schemas and
+this code), so it can be cached by content hash. What the cross-file rules
+need later (referencia, dates, attachments) is returned as plain "facts".
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from .formats import is_date
+from .messages import explain, field_name
+from .schemas import schema_for
+from .yaml_loader import SourceError, YamlDocument, decode_text, parse_yaml, split_front_matter
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+NEWS_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
+INSECURE_LINK = re.compile(r"http://[^\s)>\]\"']*")
+CONTRACT_DATES = ("fecha_firma", "fecha_inicio", "fecha_fin")
+
+
+@dataclass
+class FileReport:
+    """The problems of one file, as (line, field, message), and its facts."""
+
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, line: int | None, field_name_: str, message: str) -> None:
+        self.problems.append((line or 1, field_name_, message))
+
+    def to_json(self) -> dict:
+        return {"problems": [list(problem) for problem in self.problems],
+                "facts": self.facts}
+
+    @classmethod
+    def from_json(cls, data: dict) -> FileReport:
+        return cls([tuple(problem) for problem in data["problems"]], data["facts"])
+
+
+def check_file(relpath: str, kind: str, raw: bytes) -> FileReport:
+    """Check a content file (`kind` is its folder) or a site file (its name)."""
+    return check_document(relpath, kind, raw)[0]
+
+
+def check_document(relpath: str, kind: str,
+                   raw: bytes) -> tuple[FileReport, YamlDocument | None]:
+    """Like check_file, also returning the parsed document (None if unreadable)."""
+    report = FileReport()
+    try:
+        text = decode_text(raw)
+        if relpath.endswith(".md"):
+            front, body, body_line = split_front_matter(text)
+            document = parse_yaml(front, first_line=2)
+            _check_links_in_body(report, body, body_line)
+        else:
+            document = parse_yaml(text)
+    except SourceError as error:
+        report.add(error.line, "", error.message)
+        return report, None
+    _check_schema(report, kind, document)
+    _FILE_RULES.get(kind, _no_rules)(report, relpath, document)
+    report.facts["archivos"] = list(_attachments(document))
+    return report, document
+
+
+def _check_schema(report: FileReport, kind: str, document: YamlDocument) -> None:
+    for error in schema_for(kind).errors(document.data):
+        for path, message in explain(error):
+            report.add(document.line_of(path), field_name(path), message)
+
+
+def _check_links_in_body(report: FileReport, body: str, first_line: int) -> None:
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        for link in INSECURE_LINK.findall(line):
+            report.add(number, "", (
+                f'el enlace "{link}" no es seguro; use https:// '
+                "(si el sitio no tiene https, no lo enlace)"
+            ))
+
+
+def _check_news(report: FileReport, relpath: str, document: YamlDocument) -> None:
+    data = _mapping(document)
+    stem = _stem(relpath)
+    fecha = data.get("fecha")
+    match = NEWS_NAME.fullmatch(stem)
+    if not match or not SLUG.fullmatch(match[2]):
+        report.add(1, "", (
+            "el nombre del archivo debe ser AAAA-MM-DD-titulo-corto.md, con la "
+            "fecha de la noticia y solo minúsculas sin tildes, números y guiones "
+            "(por ejemplo 2026-03-15-jornada-de-vacunacion.md)"
+        ))
+    elif isinstance(fecha, str) and is_date(fecha) and fecha != match[1]:
+        report.add(document.line_of(("fecha",)), "fecha", (
+            f"la fecha {fecha} no coincide con la del nombre del archivo "
+            f"({match[1]}); corrija una de las dos"
+        ))
+    if isinstance(fecha, str) and is_date(fecha):
+        report.facts["fecha"] = [fecha, document.line_of(("fecha",))]
+    report.facts["borrador"] = data.get("borrador") is True
+
+
+def _check_slug_name(report: FileReport, relpath: str, document: YamlDocument) -> None:
+    stem = _stem(relpath)
+    if not SLUG.fullmatch(stem):
+        report.add(1, "", (
+            f'el nombre del archivo "{stem}" será parte de la dirección web: use '
+            "solo minúsculas sin tildes, números y guiones (por ejemplo "
+            "certificado-de-residencia.yml)"
+        ))
+
+
+def _check_contract(report: FileReport, relpath: str, document: YamlDocument) -> None:
+    data = _mapping(document)
+    referencia = data.get("referencia")
+    if isinstance(referencia, str) and referencia.strip():
+        line = document.line_of(("referencia",))
+        report.facts["referencia"] = [referencia, line]
+        expected = slugify(referencia)
+        if _stem(relpath) != expected:
+            report.add(line, "referencia", (
+                f'el archivo debe llamarse como su referencia: "{expected}.yml" '
+                "(renómbrelo, o corrija la referencia)"
+            ))
+    _check_contract_dates(report, data, document)
+
+
+def _check_contract_dates(report: FileReport, data: dict, document: YamlDocument) -> None:
+    """fecha_firma ≤ fecha_inicio ≤ fecha_fin, for the dates that are given."""
+    given = [(name, data[name]) for name in CONTRACT_DATES
+             if isinstance(data.get(name), str) and is_date(data[name])]
+    for (earlier, first), (later, second) in itertools.pairwise(given):
+        if second < first:
+            report.add(document.line_of((later,)), later, (
+                f"{second} es anterior a {earlier} ({first}); debe ser igual o posterior"
+            ))
+
+
+def _no_rules(report: FileReport, relpath: str, document: YamlDocument) -> None:
+    """Site files (entidad, oficinas, plan) have only cross-file rules."""
+
+
+_FILE_RULES = {
+    "noticias": _check_news,
+    "paginas": _check_slug_name,
+    "tramites": _check_slug_name,
+    "contratos": _check_contract,
+}
+
+
+def slugify(text: str) -> str:
+    """"CPS-012-2026" → "cps-012-2026"; accents dropped, other signs become "-"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _attachments(document: YamlDocument, path: tuple = ()):
+    """Every `archivo` (and entidad's `escudo`) value, with its line and field."""
+    value = document.data
+    for part in path:
+        value = value[part]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("archivo", "escudo") and isinstance(item, str):
+                yield [item, document.line_of((*path, key)), field_name((*path, key))]
+            elif isinstance(item, dict | list):
+                yield from _attachments(document, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, dict | list):
+                yield from _attachments(document, (*path, index))
+
+
+def _mapping(document: YamlDocument) -> dict:
+    return document.data if isinstance(document.data, dict) else {}
+
+
+def _stem(relpath: str) -> str:
+    return relpath.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+

@@ -1,0 +1,212 @@
+"""Turn jsonschema errors into messages for office staff, in Spanish.
+
+Each message says what is wrong, what was found and what is allowed, and
+suggests the nearest valid name or value when there is a near miss. Texts
+specific to one field come from the schema itself: `x-mensaje` (what a
+pattern, oneOf/anyOf or rule block expects) and `x-sustantivo` (the noun of
+an enum, "una modalidad").
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from jsonschema import ValidationError
+
+from .formats import ISO_DATE
+
+Located = tuple[tuple, str]
+"""(path of the value in the document, message)."""
+
+_TYPE_NAMES = {
+    "string": "un texto",
+    "integer": "un número entero",
+    "number": "un número",
+    "boolean": "true o false",
+    "array": "una lista (una línea por elemento, empezando con '- ')",
+    "object": "un grupo de campos (nombre: valor)",
+    "null": "vacío",
+}
+
+
+def explain(error: ValidationError) -> Iterator[Located]:
+    """The located Spanish messages for one jsonschema error."""
+    path = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "required":
+        yield from _missing(error, path, schema)
+    elif error.validator == "additionalProperties":
+        yield from _unknown_fields(error, path, schema)
+    else:
+        yield path, _message(error, schema)
+
+
+def _message(error: ValidationError, schema: dict) -> str:
+    keyword, expected, value = error.validator, error.validator_value, error.instance
+    if keyword in _MESSAGES:
+        return _MESSAGES[keyword](expected, value, schema)
+    own_text = schema.get("x-mensaje")
+    if own_text:  # pattern, oneOf, anyOf, not: the schema says what it expects
+        return own_text + (f" (se encontró {found(value)})" if keyword == "pattern" else "")
+    return f"el valor no es válido ({keyword})"  # pragma: no cover - all our keywords
+
+
+def _min_length(expected, value, schema) -> str:
+    if not str(value).strip():
+        return "está vacío; escriba el texto"
+    return f"es demasiado corto (mínimo {expected} caracteres)"  # pragma: no cover
+
+
+def _max_length(expected, value, schema) -> str:
+    return f"tiene {len(value)} caracteres y el máximo es {expected}; acórtelo"
+
+
+def _bound(sign: str):
+    def message(expected, value, schema) -> str:
+        return f"debe ser {sign} {expected} (se encontró {found(value)})"
+    return message
+
+
+def _const(expected, value, schema) -> str:
+    return schema.get("x-mensaje") or (
+        f"debe ser {_yaml(expected)} (se encontró {found(value)})")
+
+
+def field_name(path: tuple) -> str:
+    """`canales[2].tipo`: dotted names, list items counted from 1 as people do."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part + 1}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def found(value) -> str:
+    """How a value that was found is shown: "texto", 12, true, una lista..."""
+    if value is None:
+        return "un valor vacío"
+    if isinstance(value, bool):
+        return _yaml(value)
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f'"{shown}"'
+    if isinstance(value, list):
+        return "una lista"
+    if isinstance(value, dict):
+        return "un grupo de campos"
+    return str(value)
+
+
+def suggestion(wrong, choices) -> str:
+    """` ¿Quiso decir "x"?` when `wrong` is a near miss of one of `choices`."""
+    if not isinstance(wrong, str):
+        return ""
+    texts = [str(choice) for choice in choices]
+    lowered = {text.lower(): text for text in texts}
+    if wrong.lower() in lowered:
+        return f' ¿Quiso decir "{lowered[wrong.lower()]}"?'
+    close = difflib.get_close_matches(wrong, texts, n=1, cutoff=0.6)
+    return f' ¿Quiso decir "{close[0]}"?' if close else ""
+
+
+def _missing(error, path, schema) -> Iterator[Located]:
+    own_text = schema.get("x-mensaje")
+    properties = schema.get("properties", {})
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    for name in error.validator_value:
+        if name in instance:
+            continue
+        if own_text:
+            message = f"falta este campo: {own_text}"
+        else:
+            description = properties.get(name, {}).get("description", "")
+            message = "falta este campo obligatorio"
+            if description:
+                message += f" ({_first_sentence(description)})"
+        yield (*path, name), message
+
+
+def _unknown_fields(error, path, schema) -> Iterator[Located]:
+    allowed = list(schema.get("properties", {}))
+    for name in error.instance:
+        if name in allowed:
+            continue
+        hint = suggestion(name, allowed)
+        if not hint:
+            hint = f" Los campos permitidos aquí son: {', '.join(allowed)}."
+        yield (*path, name), f'el campo "{name}" no existe.{hint}'
+
+
+def _wrong_type(expected, value, schema) -> str:
+    names = [expected] if isinstance(expected, str) else list(expected)
+    wanted = " o ".join(_TYPE_NAMES.get(name, name) for name in names)
+    if "minimum" in schema:
+        wanted += f" ≥ {schema['minimum']}"
+    if "integer" in names and isinstance(value, str) and "." in value:
+        wanted += ", sin puntos ni signo $"
+    return f"debe ser {wanted} (se encontró {found(value)})"
+
+
+def _not_in_enum(allowed, value, schema) -> str:
+    noun = schema.get("x-sustantivo", "un valor")
+    feminine = noun.startswith("una ")
+    valid = "válida" if feminine else "válido"
+    one = "una" if feminine else "uno"
+    choices = ", ".join(_yaml(choice) for choice in allowed)
+    return (f"{found(value)} no es {noun} {valid}. Use {one} de: {choices}."
+            + suggestion(value, allowed))
+
+
+def _bad_format(format_name, value, schema) -> str:
+    if format_name == "date":
+        if isinstance(value, str) and ISO_DATE.fullmatch(value):
+            return f"la fecha {value} no existe; revise el día y el mes"
+        return (f"{found(value)} no es una fecha; escríbala como AAAA-MM-DD, "
+                "por ejemplo 2026-03-15")
+    if format_name == "email":
+        return (f"{found(value)} no es un correo electrónico válido "
+                "(ejemplo: hacienda@chitaga-nortedesantander.gov.co)")
+    return (f"{found(value)} no es una dirección web completa; debe empezar "
+            "por https:// y no tener espacios")
+
+
+def _too_few_items(minimum: int, value, schema) -> str:
+    elements = "elemento" if minimum == 1 else "elementos"
+    return f"la lista está vacía o incompleta; escriba al menos {minimum} {elements}"
+
+
+def _repeated_items(expected, items: list, schema) -> str:
+    seen = []
+    for item in items:
+        if item in seen:
+            return f"la lista repite {found(item)}; deje uno solo"
+        seen.append(item)
+    return "la lista tiene elementos repetidos"  # pragma: no cover
+
+
+def _first_sentence(text: str) -> str:
+    return text.split(". ", maxsplit=1)[0].rstrip(".")
+
+
+def _yaml(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+_MESSAGES = {
+    "type": _wrong_type,
+    "enum": _not_in_enum,
+    "format": _bad_format,
+    "minLength": _min_length,
+    "maxLength": _max_length,
+    "minItems": _too_few_items,
+    "uniqueItems": _repeated_items,
+    "minimum": _bound("≥"),
+    "maximum": _bound("≤"),
+    "const": _const,
+}
+"""jsonschema keyword → message(expected, found value, schema holding the keyword)."""

@@ -1,0 +1,127 @@
+"""Remember each file's own check by content hash, so re-validation is instant.
+
+An entry is reused only when the file's path and SHA-256 are the same and the
+cache was written by the same schemas and the same checking code (the
+"fingerprint"); anything else is checked again. Cross-file rules are never
+cached. A missing, unreadable or foreign cache file is simply ignored.
+
+Like git's index, an entry also keeps the file's size, times and inode: when
+they are unchanged the file is not even read. A file modified less than
+RACY_SECONDS before it was checked is not trusted that way (a second edit in
+the same clock tick could keep the same times); it is read and hashed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import yaml
+
+from .file_checks import FileReport
+from .schemas import SCHEMAS_DIR
+from .yaml_loader import C_LOADER_AVAILABLE
+
+FORMAT_VERSION = 1
+RACY_SECONDS = 2
+_PLUGIN_DIR = Path(__file__).resolve().parent
+
+
+def cache_file_for(content_dir: Path) -> Path:
+    """`.cache/validacion-<content folder>.json` beside the content folder."""
+    return content_dir.parent / ".cache" / f"validacion-{content_dir.name}.json"
+
+
+def fingerprint() -> str:
+    """Hash of everything a file's own check depends on besides the file itself."""
+    digest = hashlib.sha256()
+    versions = (FORMAT_VERSION, yaml.__version__, version("jsonschema"),
+                version("fastjsonschema"), C_LOADER_AVAILABLE)
+    digest.update(repr(versions).encode())
+    for path in sorted([*SCHEMAS_DIR.glob("*.schema.json"), *_PLUGIN_DIR.glob("*.py")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def stat_key(status: os.stat_result) -> list[int]:
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+
+
+def _trusted_stat(key: list[int]) -> list[int] | None:
+    """The stat key if the file is old enough for it to prove the content unchanged."""
+    recent = time.time_ns() - key[1] < RACY_SECONDS * 1_000_000_000
+    return None if recent else key
+
+
+class ValidationCache:
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.fingerprint = fingerprint() if path else ""
+        self.entries: dict[str, dict] = {}
+        self.used: dict[str, dict] = {}
+        self.changed = False
+        if path:
+            self.entries = self._read(path)
+
+    def _read(self, path: Path) -> dict[str, dict]:
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(stored, dict) or stored.get("huella") != self.fingerprint:
+            return {}
+        entries = stored.get("archivos")
+        return entries if isinstance(entries, dict) else {}
+
+    def get_unchanged(self, relpath: str, key: list[int]) -> FileReport | None:
+        """The report of a file whose size, times and inode are as recorded."""
+        entry = self.entries.get(relpath)
+        if not entry or entry.get("stat") != key:
+            return None
+        return self._reuse(relpath, entry)
+
+    def get(self, relpath: str, sha256: str, key: list[int]) -> FileReport | None:
+        """The report of a file with this content hash (its stat key is updated)."""
+        entry = self.entries.get(relpath)
+        if not entry or entry.get("sha256") != sha256:
+            return None
+        report = self._reuse(relpath, entry)
+        if report is not None and entry.get("stat") != _trusted_stat(key):
+            self.used[relpath] = {**entry, "stat": _trusted_stat(key)}
+            self.changed = True
+        return report
+
+    def _reuse(self, relpath: str, entry: dict) -> FileReport | None:
+        try:
+            report = FileReport.from_json(entry)
+        except (KeyError, TypeError, ValueError):
+            return None
+        self.used[relpath] = entry
+        return report
+
+    def put(self, relpath: str, sha256: str, key: list[int], report: FileReport) -> None:
+        self.used[relpath] = {"sha256": sha256, "stat": _trusted_stat(key),
+                              **report.to_json()}
+        self.changed = True
+
+    def save(self) -> None:
+        """Keep the entries of the files seen this run; never fail the validation."""
+        if not self.path or (not self.changed and len(self.used) == len(self.entries)):
+            return
+        data = {"version": FORMAT_VERSION, "huella": self.fingerprint, "archivos": self.used}
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError:
+            temporary.unlink(missing_ok=True)

@@ -1,0 +1,53 @@
+"""The bad-input corpus: each case breaks the sample content one way and names the exact error.
+
+A case is a folder tests/corpus/<caso>/ with
+  contenido/<ruta>   files written over a copy of content/ (same relative paths),
+  esperado.yml       `borrar:` paths to delete first (optional), and `esperado:`
+                     the exact problems: {en: "content/<ruta>:<línea>", campo: ...,
+                     dice: [words the message must contain]}.
+The validator must report exactly those problems: no more, no fewer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chitaga.validation import check_content
+from conftest import SAMPLE_CONTENT
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+TODAY = datetime.date(2026, 11, 24)
+CASES = sorted(path.name for path in CORPUS.iterdir() if (path / "esperado.yml").is_file())
+
+
+def broken_copy(case: str, target: Path) -> dict:
+    expected = yaml.safe_load((CORPUS / case / "esperado.yml").read_text(encoding="utf-8"))
+    shutil.copytree(SAMPLE_CONTENT, target)
+    for relpath in expected.get("borrar", []):
+        (target / relpath).unlink()
+    overlay = CORPUS / case / "contenido"
+    if overlay.is_dir():
+        shutil.copytree(overlay, target, dirs_exist_ok=True)
+    return expected
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_corpus_case_is_reported_exactly(case, tmp_path):
+    expected = broken_copy(case, tmp_path / "content")
+    site = check_content(tmp_path / "content", today=TODAY, use_cache=False)
+    found = {(f"{problem.path}:{problem.line}", problem.field): problem.message
+             for problem in site.problems}
+    wanted = {(item["en"], item.get("campo", "")): item["dice"] for item in expected["esperado"]}
+    assert sorted(found) == sorted(wanted), "\n".join(map(str, site.problems))
+    for location, words in wanted.items():
+        for word in words:
+            assert word in found[location], f"{location}: {found[location]!r} sin {word!r}"
+
+
+def test_the_corpus_covers_every_rule_and_failure():
+    assert len(CASES) >= 30
