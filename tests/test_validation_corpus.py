@@ -51,3 +51,25 @@ def test_corpus_case_is_reported_exactly(case, tmp_path):
 
 def test_the_corpus_covers_every_rule_and_failure():
     assert len(CASES) >= 30
+
+
+def _one_problem_in(content: Path) -> str:
+    site = check_content(content, today=TODAY, use_cache=False)
+    assert len(site.problems) == 1, "\n".join(map(str, site.problems))
+    return str(site.problems[0])
+
+
+def test_a_file_over_the_size_limit_is_refused_without_parsing(content_copy):
+    path = content_copy / "noticias" / "hacienda" / "2026-03-02-informe.md"
+    path.write_text("---\ntitulo: x\n---\n" + "texto largo\n" * 100_000, encoding="utf-8")
+    problem = _one_problem_in(content_copy)
+    assert problem.startswith("content/noticias/hacienda/2026-03-02-informe.md:1: ")
+    assert "el máximo es 1000 KB" in problem
+
+
+def test_deep_nesting_is_refused_without_crashing(content_copy):
+    path = content_copy / "tramites" / "hacienda" / "anidado.yml"
+    path.write_text("nombre: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    problem = _one_problem_in(content_copy)
+    assert problem.startswith("content/tramites/hacienda/anidado.yml:1: ")
+    assert "anidados demasiado profundo" in problem

@@ -71,8 +71,8 @@ def check_document(relpath: str, kind: str,
 
 def _check_schema(report: FileReport, kind: str, document: YamlDocument) -> None:
     for error in schema_for(kind).errors(document.data):
-        for path, message in explain(error):
-            report.add(document.line_of(path), field_name(path), message)
+        for path, message, line_path in explain(error):
+            report.add(document.line_of(line_path), field_name(path), message)
 
 
 def _check_links_in_body(report: FileReport, body: str, first_line: int) -> None:

@@ -3,8 +3,9 @@
 Each message says what is wrong, what was found and what is allowed, and
 suggests the nearest valid name or value when there is a near miss. Texts
 specific to one field come from the schema itself: `x-mensaje` (what a
-pattern, oneOf/anyOf or rule block expects) and `x-sustantivo` (the noun of
-an enum, "una modalidad").
+pattern, oneOf/anyOf or rule block expects), `x-sustantivo` (the noun of
+an enum, "una modalidad") and `x-linea` (in a rule block, the field whose line
+to show, e.g. "estado").
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from jsonschema import ValidationError
 
 from .formats import ISO_DATE
 
-Located = tuple[tuple, str]
-"""(path of the value in the document, message)."""
+Located = tuple[tuple, str, tuple]
+"""(path of the value in the document, message, path of the line to show)."""
 
 _TYPE_NAMES = {
     "string": "un texto",
@@ -39,7 +40,7 @@ def explain(error: ValidationError) -> Iterator[Located]:
     elif error.validator == "additionalProperties":
         yield from _unknown_fields(error, path, schema)
     else:
-        yield path, _message(error, schema)
+        yield path, _message(error, schema), path
 
 
 def _message(error: ValidationError, schema: dict) -> str:
@@ -116,6 +117,8 @@ def _missing(error, path, schema) -> Iterator[Located]:
     own_text = schema.get("x-mensaje")
     properties = schema.get("properties", {})
     instance = error.instance if isinstance(error.instance, dict) else {}
+    # A rule block ("then") may name the field that triggered it, e.g. estado.
+    line_path = (*path, schema["x-linea"]) if "x-linea" in schema else path
     for name in error.validator_value:
         if name in instance:
             continue
@@ -126,7 +129,7 @@ def _missing(error, path, schema) -> Iterator[Located]:
             message = "falta este campo obligatorio"
             if description:
                 message += f" ({_first_sentence(description)})"
-        yield (*path, name), message
+        yield (*path, name), message, line_path
 
 
 def _unknown_fields(error, path, schema) -> Iterator[Located]:
@@ -137,7 +140,7 @@ def _unknown_fields(error, path, schema) -> Iterator[Located]:
         hint = suggestion(name, allowed)
         if not hint:
             hint = f" Los campos permitidos aquí son: {', '.join(allowed)}."
-        yield (*path, name), f'el campo "{name}" no existe.{hint}'
+        yield (*path, name), f'el campo "{name}" no existe.{hint}', (*path, name)
 
 
 def _wrong_type(expected, value, schema) -> str:

@@ -53,8 +53,9 @@ def cross_file_problems(inputs: SiteInputs) -> Iterator[Finding]:
 
 
 def _office_ids(inputs: SiteInputs) -> list[str]:
-    return [office["id"] for _, office in _items(inputs, "oficinas.yml", "oficinas")
-            if isinstance(office.get("id"), str)]
+    ids = [office["id"] for _, office in _items(inputs, "oficinas.yml", "oficinas")
+           if isinstance(office.get("id"), str)]
+    return list(dict.fromkeys(ids))
 
 
 def _items(inputs: SiteInputs, name: str, key: str):

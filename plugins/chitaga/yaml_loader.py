@@ -6,6 +6,7 @@ office staff; nothing here lets a PyYAML exception or a traceback escape.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,9 @@ MAX_NESTING = 40
 """Deepest nesting accepted: real content is at most four or five levels deep."""
 
 _PLAIN_TAGS = {
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:timestamp",
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
@@ -54,8 +58,9 @@ _YAML_PROBLEMS_ES = [
     ("did not find expected ',' or '}'",
      "una llave '{' no se cierra o falta una coma entre los elementos"),
     ("mapping values are not allowed",
-     "hay dos puntos (:) donde no se esperaban; si el texto lleva ': ', "
-     "enciérrelo entre comillas"),
+     "hay dos puntos (:) donde no se esperaban: revise que esta línea tenga la "
+     "misma sangría que los campos de su grupo, o encierre entre comillas un "
+     "texto que lleve ': '"),
     ("expected <block end>, but found",
      "la sangría no es coherente: revise que los campos del mismo nivel "
      "empiecen en la misma columna"),
@@ -174,9 +179,8 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         _refuse_deep_nesting(text, first_line)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = _most_useful_mark(error)
-        line = mark.line + first_line if mark else None
-        raise SourceError(_spanish_yaml_problem(error), line) from None
+        message, line = _explain_yaml_error(error, text.split("\n"))
+        raise SourceError(message, line + first_line if line is not None else None) from None
     except yaml.YAMLError as error:  # e.g. a reader error on control characters
         raise SourceError(
             "el texto tiene caracteres de control no permitidos", first_line
@@ -213,22 +217,67 @@ def _refuse_deep_nesting(text: str, first_line: int) -> None:
             depth -= 1
 
 
-def _most_useful_mark(error: yaml.MarkedYAMLError):
-    """Where the unclosed quote or bracket opened, rather than where the file ended."""
+def _explain_yaml_error(error: yaml.MarkedYAMLError,
+                        lines: list[str]) -> tuple[str, int | None]:
+    """A Spanish message and the 0-based line where the mistake most likely is.
+
+    The parser often notices a mistake lines later (an unclosed quote swallows
+    the lines after it), so the most common causes are looked for first.
+    """
+    mark = error.problem_mark or error.context_mark
+    if mark is None:  # pragma: no cover - PyYAML always marks its parse errors
+        return f"YAML mal formado: {_GENERIC}", None
+    line_text = lines[mark.line] if mark.line < len(lines) else ""
+    if "\t" in line_text[: mark.column + 1]:
+        return f"YAML mal formado: {_TAB}", mark.line
+    quote_line = _unclosed_quote(lines[: mark.line + 1])
+    if quote_line is not None:
+        return ("YAML mal formado: una comilla abierta en esta línea no se cierra; "
+                "ciérrela al final del texto o quite la comilla del comienzo"), quote_line
     context = error.context or ""
-    if error.context_mark and context.startswith(("while scanning a quoted",
-                                                  "while parsing a flow")):
-        return error.context_mark
-    return error.problem_mark or error.context_mark
-
-
-def _spanish_yaml_problem(error: yaml.MarkedYAMLError) -> str:
-    problem = f"{error.context or ''} {error.problem or ''}"
+    bracket_line = _unclosed_bracket(lines[: mark.line + 1]) if "flow" in context else None
+    if bracket_line is not None:
+        return ("YAML mal formado: un corchete '[' o una llave '{' abierto en esta "
+                "línea no se cierra, o falta una coma entre los elementos"), bracket_line
+    problem = f"{context} {error.problem or ''}"
     for english, spanish in _YAML_PROBLEMS_ES:
         if english in problem:
-            return f"YAML mal formado: {spanish}"
-    return ("YAML mal formado: revise la sangría, los dos puntos y las comillas "
-            "de esta línea")
+            return f"YAML mal formado: {spanish}", mark.line
+    return f"YAML mal formado: {_GENERIC}", mark.line
+
+
+_GENERIC = "revise la sangría, los dos puntos y las comillas de esta línea"
+_TAB = "hay un tabulador; use espacios (no tabuladores) para la sangría"
+_OPENING_QUOTE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s"'#][^:#]*:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote(lines: list[str]) -> int | None:
+    """Index of the first line whose value opens a quote it does not close."""
+    for index, line in enumerate(lines):
+        match = _OPENING_QUOTE.match(line)
+        if match and not _closes(match[1], match[2]):
+            return index
+    return None
+
+
+def _unclosed_bracket(lines: list[str]) -> int | None:
+    """Index of the line that opened a '[' or '{' still open at the end of lines."""
+    depth, opened_at = 0, None
+    for index, line in enumerate(lines):
+        for char in re.sub(r'"[^"]*"|\'[^\']*\'|#.*', "", line):
+            if char in "[{":
+                if depth == 0:
+                    opened_at = index
+                depth += 1
+            elif char in "]}" and depth:
+                depth -= 1
+    return opened_at if depth else None
+
+
+def _closes(quote: str, rest: str) -> bool:
+    if quote == '"':
+        return re.search(r'(?<!\\)"', rest) is not None
+    return re.search(r"'(?!')", rest.replace("''", "")) is not None
 
 
 class _Builder:
@@ -257,6 +306,13 @@ class _Builder:
             raise SourceError("los datos están anidados demasiado profundo",
                               self.line(node))
         self.lines.setdefault(path, self.line(node))
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise SourceError(
+                f'la etiqueta YAML "{tag}" no está permitida; '
+                "escriba solo textos, números, fechas, listas y campos",
+                self.line(node),
+            )
         if isinstance(node, MappingNode):
             return self.build_mapping(node, path, depth)
         if isinstance(node, SequenceNode):
@@ -294,12 +350,6 @@ class _Builder:
     def build_scalar(self, node: ScalarNode) -> Any:
         if node.tag == _TIMESTAMP_TAG:
             return node.value  # dates stay text; the schema checks the format
-        if node.tag not in _PLAIN_TAGS:
-            raise SourceError(
-                f'la etiqueta YAML "{node.tag}" no está permitida; '
-                "escriba solo textos, números, fechas, listas y campos",
-                self.line(node),
-            )
         try:
             return self.scalars.construct_object(node)
         except (yaml.YAMLError, ValueError):  # e.g. "!!int abc"
