@@ -120,3 +120,18 @@ def test_enums_are_the_design_contract():
     assert plan["properties"]["meta_anual"]["enum"] == [1, 2, 3, 4, 6, 12]
     assert plan["properties"]["tipos"]["items"]["enum"] == [
         "noticias", "tramites", "contratos", "paginas"]
+
+
+def test_the_editor_settings_point_each_yaml_kind_to_its_schema():
+    settings = json.loads((SCHEMAS_DIR.parent / ".vscode" / "settings.json").read_text(
+        encoding="utf-8"))
+    mapping = {glob: schema for schema, glob in settings["yaml.schemas"].items()}
+    assert mapping == {
+        "content/entidad.yml": "./schemas/entidad.schema.json",
+        "content/oficinas.yml": "./schemas/oficinas.schema.json",
+        "content/plan.yml": "./schemas/plan.schema.json",
+        "content/tramites/*/*.yml": "./schemas/tramite.schema.json",
+        "content/contratos/*/*.yml": "./schemas/contrato.schema.json",
+    }
+    for schema in mapping.values():
+        assert (SCHEMAS_DIR.parent / schema).is_file()

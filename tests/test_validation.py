@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import yaml
+
 from chitaga import validation_cache
 from chitaga.messages import field_name, suggestion
 from chitaga.validation import check_content, report
@@ -155,3 +157,17 @@ def test_suggestions_only_for_near_misses():
     assert suggestion("CONVOCADO", ["convocado"]) == ' ¿Quiso decir "convocado"?'
     assert suggestion("xyz", ["supervisor", "objeto"]) == ""
     assert suggestion(5, ["5"]) == ""
+
+
+def test_the_pre_commit_hook_runs_this_validator_with_the_pinned_versions():
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    (hook,) = config["repos"][0]["hooks"]
+    assert hook["entry"] == "invoke validar" and hook["pass_filenames"] is False
+    requirements = [line.strip() for line in
+                    (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+                    if line.strip() and not line.startswith("#")]
+    assert sorted(hook["additional_dependencies"]) == sorted(requirements)
+    checked = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
