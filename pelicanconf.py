@@ -44,6 +44,10 @@ OFICINA_URL = "oficinas/{slug}/"
 OFICINA_SAVE_AS = "oficinas/{slug}/index.html"
 OFICINAS_URL = "oficinas/"
 OFICINAS_SAVE_AS = "oficinas/index.html"
+CUMPLIMIENTO_URL = "cumplimiento/"
+CUMPLIMIENTO_SAVE_AS = "cumplimiento/index.html"
+# Fecha de corte de los indicadores (AAAA-MM-DD); None: SOURCE_DATE_EPOCH o la fecha de hoy.
+INDICADORES_HASTA = None
 NOTICIAS_URL = "noticias/"
 NOTICIAS_SAVE_AS = "noticias/index.html"
 

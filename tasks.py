@@ -3,6 +3,7 @@
     invoke validar [--contenido DIR]
     invoke construir [--contenido DIR] [--salida DIR] [--produccion]   (alias: build)
     invoke servir [--contenido DIR] [--puerto N]                       (alias: serve)
+    invoke indicadores [--contenido DIR] [--hasta FECHA] [--formato tabla|json|csv]
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from chitaga.build import BuildFailed, build_site  # noqa: E402
+from chitaga.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
+from chitaga.indicators import to_csv, to_json  # noqa: E402
 from chitaga.validation import InvalidContent, check_content, report  # noqa: E402
 
 DEFAULT_CONTENT = "content"
+TIMEZONE = "America/Bogota"  # pelicanconf.TIMEZONE
 DEFAULT_OUTPUT = "output"
 WATCHED = ("theme", "pelicanconf.py", "publishconf.py", "schemas")
 
@@ -81,6 +85,39 @@ def servir(c, contenido=DEFAULT_CONTENT, puerto=8000):
         pass
     finally:
         server.shutdown()
+
+
+@task(
+    help={
+        "contenido": "Carpeta de contenido (por defecto: content)",
+        "hasta": "Fecha de corte AAAA-MM-DD (por defecto: SOURCE_DATE_EPOCH o hoy)",
+        "formato": "tabla (por defecto), json o csv",
+    },
+)
+def indicadores(c, contenido=DEFAULT_CONTENT, hasta=None, formato="tabla"):
+    """Muestra los indicadores de actualización de cada oficina, calculados del historial git."""
+    if formato not in ("tabla", "json", "csv"):
+        raise Exit(f'--formato "{formato}" no existe; use tabla, json o csv', code=2)
+    site = check_content(ROOT / contenido)
+    broken = [problem for problem in site.problems
+              if problem.path.split("/", 1)[-1] in ("oficinas.yml", "plan.yml")]
+    if broken:
+        print(report(broken), file=sys.stderr)
+        raise Exit(code=1)
+    try:
+        cut = cutoff(hasta, TIMEZONE)
+    except BadCutoff as error:
+        raise Exit(str(error), code=2) from None
+    document, reason = indicators_of(site.content_dir, site.plan, site.office_ids,
+                                     TIMEZONE, cut)
+    if formato == "json":
+        print(to_json(document), end="")
+    elif formato == "csv":
+        print(to_csv(document), end="")
+    else:
+        print(terminal_table(document, reason))
+    if reason:
+        print(f"Aviso: indicadores no disponibles: {reason}.", file=sys.stderr)
 
 
 def _build(content_dir: Path, output_dir: Path, settings: Path) -> None:

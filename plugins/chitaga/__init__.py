@@ -13,7 +13,12 @@ from pelican import signals
 
 from .contents import Oficina, by_order_then_slug, newest_first
 from .formatting import FILTERS
-from .generators import ContratosGenerator, OficinasGenerator, TramitesGenerator
+from .generators import (
+    ContratosGenerator,
+    CumplimientoGenerator,
+    OficinasGenerator,
+    TramitesGenerator,
+)
 from .readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
 from .validation import InvalidContent, check_content
 
@@ -35,7 +40,7 @@ def validate_and_list_generators(pelican):
     # A total order (ties broken by slug) keeps two builds of the same content identical.
     pelican.settings["ARTICLE_ORDER_BY"] = newest_first
     pelican.settings["PAGE_ORDER_BY"] = by_order_then_slug
-    return [TramitesGenerator, ContratosGenerator, OficinasGenerator]
+    return [TramitesGenerator, ContratosGenerator, OficinasGenerator, CumplimientoGenerator]
 
 
 def add_readers(readers):

@@ -51,6 +51,12 @@ LABELS = {
         "UVT": "UVT (unidades de valor tributario)",
         "SMMLV": "SMMLV (salarios mínimos mensuales legales vigentes)",
     },
+    "estado_indicador": {
+        "cumple": "Cumple",
+        "parcial": "Parcial",
+        "incumple": "Incumple",
+        "sin_datos": "Sin datos",
+    },
     "tipo": {
         "noticias": "Noticias",
         "tramites": "Trámites",

@@ -1,0 +1,142 @@
+"""The compliance indicators of a content folder: cut-off date, figures, and views of them.
+
+Glue between `history` (git), `indicators` (pure figures) and the page, the
+office pages, the home page and `invoke indicadores`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .history import GIT, read_history
+from .indicators import compute, periods_of
+from .labels import LABELS
+
+STATE_LABELS = LABELS["estado_indicador"]
+MONTH_INITIALS = ["ene", "feb", "mar", "abr", "may", "jun",
+                  "jul", "ago", "sep", "oct", "nov", "dic"]
+
+
+class BadCutoff(ValueError):
+    """--hasta or SOURCE_DATE_EPOCH is not a date; the message is in Spanish."""
+
+
+def cutoff(hasta: str | None, timezone: str) -> datetime.date:
+    """--hasta, else SOURCE_DATE_EPOCH (reproducible builds), else today, in the site's zone."""
+    if hasta:
+        try:
+            return datetime.date.fromisoformat(str(hasta))
+        except ValueError:
+            raise BadCutoff(f'--hasta "{hasta}" no es una fecha AAAA-MM-DD') from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    zone = ZoneInfo(timezone)
+    if epoch:
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), zone).date()
+        except (ValueError, OverflowError, OSError):
+            raise BadCutoff(f'SOURCE_DATE_EPOCH "{epoch}" no es un número de segundos') from None
+    return datetime.datetime.now(zone).date()
+
+
+def indicators_of(content_dir: Path, plan: dict, office_ids: list[str], timezone: str,
+                  hasta: datetime.date) -> tuple[dict, str]:
+    """The indicators document of DESIGN.md §5, and why there are no figures (or "")."""
+    history = read_history(content_dir, timezone)
+    return compute(history, plan.get("acciones", []), office_ids, hasta), history.reason
+
+
+@dataclass
+class ActionView:
+    accion: dict
+    rows: list[tuple[str, dict]]  # (office name, row) of the cut-off year
+
+    @property
+    def complying(self) -> int:
+        return sum(1 for _, row in self.rows if row["estado"] == "cumple")
+
+
+@dataclass
+class Grid:
+    """One office's period-by-period record for one action, one line per year."""
+
+    accion: dict
+    headers: list[tuple[str, str]]  # (short label, full label) per period
+    years: list[dict]
+
+
+class Compliance:
+    """What the templates show of the indicators document."""
+
+    def __init__(self, document: dict, reason: str, plan: dict,
+                 office_names: dict[str, str]):
+        self.document = document
+        self.reason = reason
+        self.hasta = datetime.date.fromisoformat(document["hasta"])
+        self.has_figures = document["fuente"] == GIT and bool(document["indicadores"])
+        self.acciones = plan.get("acciones", [])
+        rows = document["indicadores"]
+        self.current = [row for row in rows if row["vigencia"] == self.hasta.year]
+        self.actions = [ActionView(accion, [(office_names.get(row["oficina"], row["oficina"]), row)
+                                            for row in self.current
+                                            if row["accion"] == accion["id"]])
+                        for accion in self.acciones]
+
+    def summary(self) -> str:
+        """One line for the home page."""
+        if not self.has_figures:
+            return "Indicadores no disponibles por ahora."
+        measured = [row for row in self.current if row["estado"] != "sin_datos"]
+        complying = sum(1 for row in measured if row["estado"] == "cumple")
+        return (f"En {self.hasta.year}, {complying} de {len(measured)} compromisos de "
+                "actualización de las oficinas se cumplen al día.")
+
+    def rows_of_office(self, office: str) -> list[tuple[str, dict]]:
+        """(action name, row of the cut-off year) for each action the office answers for."""
+        names = {accion["id"]: accion["nombre"] for accion in self.acciones}
+        return [(names[row["accion"]], row) for row in self.current
+                if row["oficina"] == office]
+
+    def grids_of_office(self, office: str) -> list[Grid]:
+        grids = []
+        for accion in self.acciones:
+            years = [row for row in self.document["indicadores"]
+                     if row["accion"] == accion["id"] and row["oficina"] == office]
+            if years:
+                grids.append(Grid(accion, period_headers(accion["meta_anual"]), years))
+        return grids
+
+
+def period_headers(meta_anual: int) -> list[tuple[str, str]]:
+    """Column labels of a year's periods: "ene" for months, "ene–jun" for longer ones."""
+    headers = []
+    for start, end in periods_of(2000, meta_anual):
+        first, last = MONTH_INITIALS[start.month - 1], MONTH_INITIALS[end.month - 1]
+        headers.append((first, first) if first == last else (f"{first}–{last}",
+                                                              f"{first} a {last}"))
+    return headers
+
+
+def terminal_table(document: dict, reason: str) -> str:
+    """The readable table of `invoke indicadores`."""
+    if document["fuente"] != GIT:
+        return f"Indicadores no disponibles ({document['fuente']}): {reason}"
+    header = ("vigencia", "acción", "oficina", "cumplidos", "%", "estado", "última actualización")
+    lines = [header]
+    for row in document["indicadores"]:
+        ratio = row["cumplimiento"]
+        lines.append((
+            str(row["vigencia"]), row["accion"], row["oficina"],
+            f"{row['periodos_cumplidos']}/{row['periodos_esperados']}",
+            "—" if ratio is None else f"{round(ratio * 100)} %",
+            STATE_LABELS[row["estado"]], row["ultima_actualizacion"] or "—",
+        ))
+    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
+    text = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+            for line in lines]
+    text.insert(1, "  ".join("-" * width for width in widths))
+    text.append(f"Datos hasta {document['hasta']}; historial desde {document['inicio'] or '—'}.")
+    return "\n".join(text)

@@ -1,0 +1,104 @@
+"""Read, in one pass, which office updated which kind of content, and when (DESIGN.md §5).
+
+One `git log` over the content folder (non-merge commits reachable from HEAD,
+with the files each one added, modified or renamed) is parsed into `Update`s,
+attributed to (kind, office) by path alone. Dates are the committer date as a
+calendar date in the site's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import git
+
+from .content_files import KIND_EXTENSIONS
+
+GIT = "git"
+NO_HISTORY = "sin_historial"
+SHALLOW = "historial_incompleto"
+_COMMIT = "\x1e"
+_COUNTED = ("A", "M", "R", "C", "T")
+"""Added, modified, renamed, copied, type changed; a deletion alone is not an update."""
+
+
+@dataclass(frozen=True, order=True)
+class Update:
+    """One commit that changed at least one file of one office for one kind."""
+
+    date: datetime.date
+    kind: str
+    office: str
+    commit: str
+
+
+@dataclass
+class History:
+    source: str  # "git", "sin_historial" or "historial_incompleto"
+    updates: list[Update] = field(default_factory=list)
+    reason: str = ""  # why there are no figures, in Spanish
+
+
+def read_history(content_dir: Path, timezone: str = "America/Bogota") -> History:
+    """Every update under content_dir, from the git repository that holds it."""
+    content_dir = Path(content_dir).resolve()
+    try:
+        repo = git.Repo(content_dir, search_parent_directories=True)
+        if repo.git.rev_parse("--is-shallow-repository") == "true":
+            return History(SHALLOW, reason=(
+                "el repositorio es una copia parcial (shallow clone): faltan commits "
+                "antiguos y las cifras serían falsas; clone el historial completo "
+                "(git fetch --unshallow, o fetch-depth: 0 en la integración continua)"))
+        if not repo.head.is_valid():
+            return History(NO_HISTORY, reason="el repositorio aún no tiene commits")
+        prefix = content_dir.relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
+        output = repo.git.log(
+            "HEAD", "-z", "--no-merges", "--name-status", "-M",
+            f"--format={_COMMIT}%H %ct", "--", prefix if prefix != "." else ".",
+        )
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError,
+            git.GitCommandNotFound, ValueError):
+        return History(NO_HISTORY, reason=(
+            "el contenido no está en un repositorio git con historial"))
+    base = "" if prefix == "." else prefix + "/"
+    return History(GIT, parse_log(output, base, ZoneInfo(timezone)))
+
+
+def parse_log(output: str, base: str, zone: ZoneInfo) -> list[Update]:
+    """Updates from `git log -z --name-status --format=<\\x1e>%H %ct` output."""
+    updates: set[Update] = set()
+    for chunk in output.split(_COMMIT)[1:]:
+        header, _, changes = chunk.partition("\0")
+        commit, timestamp = header.split(" ")
+        date = datetime.datetime.fromtimestamp(int(timestamp), zone).date()
+        for path in _changed_paths(changes.lstrip("\n").split("\0")):
+            owner = _owner(path, base)
+            if owner:
+                updates.add(Update(date, *owner, commit))
+    return sorted(updates)
+
+
+def _changed_paths(fields: list[str]):
+    """The paths a commit added, modified or renamed to (deletions left out)."""
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index]
+        if status[0] in "RC":
+            path, index = fields[index + 2], index + 3
+        else:
+            path, index = fields[index + 1], index + 2
+        if status[0] in _COUNTED:
+            yield path
+
+
+def _owner(path: str, base: str) -> tuple[str, str] | None:
+    """(kind, office) of a path under content/<tipo>/<oficina>/, else None."""
+    if not path.startswith(base):
+        return None
+    parts = path[len(base):].split("/")
+    if len(parts) != 3 or parts[0] not in KIND_EXTENSIONS:
+        return None
+    return parts[0], parts[1]
