@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import json
+
 from .history import GIT, History
 
 CSV_COLUMNS = ("accion", "oficina", "vigencia", "meta_anual", "periodos_cumplidos",
@@ -35,7 +36,7 @@ def compute(history: History, acciones: list[dict], office_ids: list[str],
                             if update.office == office and update.kind in accion["tipos"]})
             for year in years:
                 document["indicadores"].append(
-                    row(accion, office, year, dates, inicio, hasta))
+                    row(accion, office, year, dates, inicio=inicio, hasta=hasta))
     return document
 
 
@@ -44,7 +45,7 @@ def responsible_offices(accion: dict, office_ids: list[str]) -> list[str]:
     return list(office_ids) if listed == "todas" else list(listed)
 
 
-def row(accion: dict, office: str, year: int, dates: list[datetime.date],
+def row(accion: dict, office: str, year: int, dates: list[datetime.date], *,
         inicio: datetime.date | None, hasta: datetime.date) -> dict:
     """One office's figures for one action in one year (vigencia)."""
     periods = [_period_state(start, end, dates, inicio, hasta)
