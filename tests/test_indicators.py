@@ -335,12 +335,13 @@ def test_compliance_page_summarises_each_action_and_explains_the_figures(complia
     assert "períodos cumplidos sobre los esperados" in text
     links = {anchor["href"] for anchor in page.find("main").find_all("a", href=True)}
     assert {"../cumplimiento.json", "../cumplimiento.csv"} <= links
-    table = page.find("table", attrs={"class": None})
-    assert table.find("caption").get_text() == "Actualización permanente de la información, 2026"
+    table = page.find("table", class_="indicadores")
+    assert table.find("caption").get_text() == (
+        "Actualización permanente de la información, 2026 (meta: 12 al año)")
     hacienda = next(row for row in table.find_all("tr")
                     if "Hacienda" in row.get_text())
     assert [cell.get_text(" ", strip=True) for cell in hacienda.find_all(["th", "td"])] == [
-        "Secretaría de Hacienda y Tesorería", "12", "10 de 10", "100 %", "Cumple", "12 oct 2026"]
+        "Secretaría de Hacienda y Tesorería", "10 de 10 (100 %)", "Cumple (12 oct 2026)"]
 
 
 def test_period_grids_are_readable_without_colour(compliance_site):
@@ -349,8 +350,8 @@ def test_period_grids_are_readable_without_colour(compliance_site):
     grid = heading.find_next("table", class_="rejilla")
     assert grid.find("caption").get_text() == "Actualización permanente de la información"
     headers = [th.get_text() for th in grid.find("thead").find_all("th")]
-    assert headers == ["Año", "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep",
-                       "oct", "nov", "dic"]
+    assert headers == ["Año", *"EFMAMJJASOND"]
+    assert grid.find("abbr")["title"] == "enero"
     year_2026 = next(row for row in grid.find("tbody").find_all("tr")
                      if row.find("th").get_text() == "2026")
     cells = [cell.get_text(" ", strip=True) for cell in year_2026.find_all("td")]
@@ -367,7 +368,8 @@ def test_period_grids_are_readable_without_colour(compliance_site):
 def test_office_and_home_pages_show_the_indicators(compliance_site):
     office = compliance_site.main_text("/oficinas/hacienda/")
     assert "Indicadores de 2026 de Secretaría de Hacienda y Tesorería" in office
-    assert "Actualización permanente de la información 12 10 de 10 100 % Cumple" in office
+    assert ("Actualización permanente de la información (meta: 12 al año) 10 de 10 (100 %) "
+            "Cumple (12 oct 2026)") in office
     home = compliance_site.page("/")
     link = home.find("a", href="./cumplimiento/")
     assert link.get_text() == "Cumplimiento del plan de acción"

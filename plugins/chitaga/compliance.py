@@ -17,8 +17,8 @@ from .indicators import compute, periods_of
 from .labels import LABELS
 
 STATE_LABELS = LABELS["estado_indicador"]
-MONTH_INITIALS = ["ene", "feb", "mar", "abr", "may", "jun",
-                  "jul", "ago", "sep", "oct", "nov", "dic"]
+MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+          "septiembre", "octubre", "noviembre", "diciembre"]
 
 
 class BadCutoff(ValueError):
@@ -95,8 +95,9 @@ class Compliance:
                 "actualización de las oficinas se cumplen al día.")
 
     def rows_of_office(self, office: str) -> list[tuple[str, dict]]:
-        """(action name, row of the cut-off year) for each action the office answers for."""
-        names = {accion["id"]: accion["nombre"] for accion in self.acciones}
+        """(action and target, row of the cut-off year) for each action of the office."""
+        names = {accion["id"]: f"{accion['nombre']} (meta: {accion['meta_anual']} al año)"
+                 for accion in self.acciones}
         return [(names[row["accion"]], row) for row in self.current
                 if row["oficina"] == office]
 
@@ -111,12 +112,15 @@ class Compliance:
 
 
 def period_headers(meta_anual: int) -> list[tuple[str, str]]:
-    """Column labels of a year's periods: "ene" for months, "ene–jun" for longer ones."""
+    """(short, full) labels of a year's periods: ("E", "enero") for months (twelve
+    columns fit a 360 px screen), ("ene–jun", "enero a junio") for longer periods."""
     headers = []
     for start, end in periods_of(2000, meta_anual):
-        first, last = MONTH_INITIALS[start.month - 1], MONTH_INITIALS[end.month - 1]
-        headers.append((first, first) if first == last else (f"{first}–{last}",
-                                                              f"{first} a {last}"))
+        first, last = MONTHS[start.month - 1], MONTHS[end.month - 1]
+        if first == last:
+            headers.append((first[0].upper(), first))
+        else:
+            headers.append((f"{first[:3]}–{last[:3]}", f"{first} a {last}"))
     return headers
 
 
