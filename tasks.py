@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import runpy
 import sys
 import threading
 from pathlib import Path
@@ -25,7 +26,7 @@ from chitaga.indicators import to_csv, to_json  # noqa: E402
 from chitaga.validation import InvalidContent, check_content, report  # noqa: E402
 
 DEFAULT_CONTENT = "content"
-TIMEZONE = "America/Bogota"  # pelicanconf.TIMEZONE
+TIMEZONE = runpy.run_path(str(ROOT / "pelicanconf.py"))["TIMEZONE"]
 DEFAULT_OUTPUT = "output"
 WATCHED = ("theme", "pelicanconf.py", "publishconf.py", "schemas")
 

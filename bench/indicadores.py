@@ -1,0 +1,107 @@
+"""Reading the update history in one pass vs. one `git log` per file, on a synthetic repository.
+
+    .venv/bin/python bench/indicadores.py [--archivos 2000] [--commits 5000]
+
+Builds (with `git fast-import`) a repository of about 2,000 content files and
+5,000 commits spread over five years, then times, in this one run:
+
+1. the one-pass reading the site uses (`history.read_history`: one `git log`);
+2. the naive reading: GitPython's `iter_commits(paths=<file>)` for every file.
+
+Prints both times, their ratio and whether both found the same updates.
+Target (DESIGN.md §8): under 1 s for the one-pass reading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import git
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from chitaga.history import Update, read_history  # noqa: E402
+
+OFFICES = ["despacho", "gobierno", "planeacion", "hacienda", "juridica", "personeria"]
+KINDS = {"noticias": ".md", "tramites": ".yml", "contratos": ".yml", "paginas": ".md"}
+ZONE = ZoneInfo("America/Bogota")
+
+
+def file_names(count: int) -> list[str]:
+    kinds = list(KINDS)
+    return [f"content/{kinds[number % 4]}/{OFFICES[number % 6]}/archivo-{number}"
+            f"{KINDS[kinds[number % 4]]}" for number in range(count)]
+
+
+def fast_import_stream(files: list[str], commits: int) -> bytes:
+    """Commits evenly spread over five years; the first ones add the files, then edits."""
+    end = datetime.datetime(2026, 11, 24, 12, tzinfo=ZONE).timestamp()
+    start = end - 5 * 365 * 86400
+    parts = []
+    for number in range(commits):
+        when = int(start + (end - start) * number / commits)
+        touched = {files[number % len(files)], files[(number * 7919) % len(files)]}
+        message = f"cambio {number}".encode()
+        parts.append(b"commit refs/heads/main\n")
+        parts.append(f"committer Oficina <o@x.gov.co> {when} -0500\n".encode())
+        parts.append(b"data %d\n%s\n" % (len(message), message))
+        for path in sorted(touched):
+            body = f"version: {number}\n".encode()
+            parts.append(f"M 100644 inline {path}\n".encode())
+            parts.append(b"data %d\n%s\n" % (len(body), body))
+    return b"".join(parts)
+
+
+def naive_history(content: Path, files: list[str]) -> list[Update]:
+    """One GitPython `iter_commits(paths=...)` per file, as a first version would do."""
+    repo = git.Repo(content.parent)
+    updates = set()
+    for path in files:
+        _, kind, office, _ = path.split("/")
+        for commit in repo.iter_commits("HEAD", paths=path, no_merges=True):
+            date = datetime.datetime.fromtimestamp(commit.committed_date, ZONE).date()
+            updates.add(Update(date, kind, office, commit.hexsha))
+    return sorted(updates)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--archivos", type=int, default=2000)
+    parser.add_argument("--commits", type=int, default=5000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        repository = Path(folder) / "repo"
+        subprocess.run(["git", "init", "-q", "-b", "main", str(repository)], check=True)
+        files = file_names(args.archivos)
+        subprocess.run(["git", "fast-import", "--quiet"], cwd=repository, check=True,
+                       input=fast_import_stream(files, args.commits))
+        subprocess.run(["git", "checkout", "-q", "main"], cwd=repository, check=True)
+        content = repository / "content"
+        print(f"repositorio sintético: {args.archivos} archivos, {args.commits} commits "
+              "en cinco años")
+
+        started = time.perf_counter()
+        one_pass = read_history(content).updates
+        one_pass_seconds = time.perf_counter() - started
+        print(f"1. una pasada (git log único):        {one_pass_seconds:7.3f} s  "
+              f"({len(one_pass)} actualizaciones; meta < 1 s)")
+
+        started = time.perf_counter()
+        naive = naive_history(content, files)
+        naive_seconds = time.perf_counter() - started
+        print(f"2. ingenua (iter_commits por archivo): {naive_seconds:7.3f} s  "
+              f"({len(naive)} actualizaciones)")
+        print(f"la lectura en una pasada es ×{naive_seconds / one_pass_seconds:.0f} más rápida; "
+              f"mismas actualizaciones: {one_pass == naive}")
+
+
+if __name__ == "__main__":
+    main()
