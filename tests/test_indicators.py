@@ -6,10 +6,12 @@ import datetime
 import json
 import subprocess
 import sys
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from chitaga.build import build_site
+from chitaga.compliance import BadCutoff, cutoff
 from chitaga.history import GIT, History, Update, read_history
 from chitaga.indicators import compute, to_csv
 from conftest import PREVIEW_SETTINGS, ROOT, BuiltSite
@@ -395,3 +397,15 @@ def test_without_git_the_site_builds_and_says_indicators_are_unavailable(content
     assert (document["fuente"], document["indicadores"]) == ("sin_historial", [])
     assert "Los indicadores no están disponibles por ahora" in site.main_text("/cumplimiento/")
     assert "Indicadores no disponibles por ahora." in site.main_text("/")
+
+
+def test_cut_off_is_hasta_else_source_date_epoch_else_today(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1775001600")  # 2026-04-01 00:00 UTC
+    assert cutoff("2026-02-01", "America/Bogota") == D(2026, 2, 1)
+    assert cutoff(None, "America/Bogota") == D(2026, 3, 31)  # still 31 March in Bogotá
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    today = datetime.datetime.now(ZoneInfo("America/Bogota")).date()
+    assert cutoff(None, "America/Bogota") == today
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "ayer")
+    with pytest.raises(BadCutoff, match="SOURCE_DATE_EPOCH"):
+        cutoff(None, "America/Bogota")
