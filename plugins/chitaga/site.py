@@ -52,7 +52,6 @@ class Site:
     plan: dict[str, Any] = field(default_factory=dict)
     site_documents: dict[str, YamlDocument] = field(default_factory=dict)
     files: dict[str, ContentFile] = field(default_factory=dict)  # by relpath
-    attachments: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
     _documents: dict[str, Document] = field(default_factory=dict, repr=False)
 

@@ -52,7 +52,6 @@ def check_content(content_dir: Path, *, today: datetime.date | None = None,
     site_reports = _check_site_files(site, findings)
     found = discover(content_dir)
     site.files = {file.relpath: file for file in found.files}
-    site.attachments = found.attachments
     findings += [(stray.relpath, 1, "", stray.reason) for stray in found.strays]
     cache = ValidationCache(cache_file_for(content_dir) if use_cache else None)
     reports = _check_files(found.files, cache, processes)
