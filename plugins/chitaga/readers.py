@@ -1,8 +1,8 @@
 """Pelican readers for our files: Markdown with YAML front matter, and YAML.
 
-Both take the document already parsed (and validated) for this build from the
-`Site` in the settings, so each file is read once, and both add the office
-from the file's folder.
+Both take the document from the `Site` validated for this build (it parses
+each file on first use, with the same loader as the validator), and both add
+the office from the file's folder.
 """
 
 from __future__ import annotations
