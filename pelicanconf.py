@@ -48,11 +48,17 @@ CUMPLIMIENTO_URL = "cumplimiento/"
 CUMPLIMIENTO_SAVE_AS = "cumplimiento/index.html"
 # Fecha de corte de los indicadores (AAAA-MM-DD); None: SOURCE_DATE_EPOCH o la fecha de hoy.
 INDICADORES_HASTA = None
+# Served by the web server for any missing address, so its links are absolute.
+ERROR_404_SAVE_AS = "404.html"
 NOTICIAS_URL = "noticias/"
 NOTICIAS_SAVE_AS = "noticias/index.html"
 
 DIRECT_TEMPLATES = ["index", "noticias"]
-PAGINATED_TEMPLATES = {"noticias": 10}
+# Lists paginate so that every page stays under 13 KB compressed (one network round trip).
+PAGINATED_TEMPLATES = {"noticias": 10, "tramites": 40, "contratos": 20}
+# The office page shows the latest items of each list and links to the full lists.
+OFICINA_ULTIMAS_NOTICIAS = 5
+OFICINA_ULTIMOS_CONTRATOS = 10
 PAGINATION_PATTERNS = [
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/pagina/{number}/", "{base_name}/pagina/{number}/index.html"),

@@ -16,6 +16,8 @@ from .formatting import FILTERS
 from .generators import (
     ContratosGenerator,
     CumplimientoGenerator,
+    ErrorPageGenerator,
+    NewsImagesGenerator,
     OficinasGenerator,
     TramitesGenerator,
 )
@@ -40,7 +42,8 @@ def validate_and_list_generators(pelican):
     # A total order (ties broken by slug) keeps two builds of the same content identical.
     pelican.settings["ARTICLE_ORDER_BY"] = newest_first
     pelican.settings["PAGE_ORDER_BY"] = by_order_then_slug
-    return [TramitesGenerator, ContratosGenerator, OficinasGenerator, CumplimientoGenerator]
+    return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, OficinasGenerator,
+            CumplimientoGenerator, ErrorPageGenerator]
 
 
 def add_readers(readers):

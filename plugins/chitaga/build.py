@@ -18,6 +18,7 @@ from pelican.log import FatalLogger
 from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
 
+from .images import BadImage
 from .site import site_url
 from .validation import InvalidContent
 
@@ -58,6 +59,9 @@ def build_site(
     except InvalidContent:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    except BadImage as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(str(error)) from error
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
         logger.debug("Build failed", exc_info=True)

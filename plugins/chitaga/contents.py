@@ -24,6 +24,11 @@ class Tramite(Content):
     def sort_key(self) -> str:
         return _alphabetical_key(self.title)
 
+    @property
+    def inicial(self) -> str:
+        """The letter it is listed under in the A–Z index (Á under A)."""
+        return self.sort_key[:1].upper()
+
 
 class Contrato(Content):
     """A contract or an open contracting process, from content/contratos/<oficina>/."""

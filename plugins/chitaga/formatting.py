@@ -1,11 +1,14 @@
 """Jinja filters that write dates, money and codes the way Colombians read them.
 
 Babel's es_CO locale does the work: `3 de febrero de 2026`, `$ 24.000.000`.
+One more filter groups the items of a list page (trámites by letter, contracts by year).
 """
 
 from __future__ import annotations
 
 import datetime
+from itertools import groupby
+from operator import attrgetter
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -66,7 +69,16 @@ def label(value, vocabulary: str) -> str:
     return LABELS.get(vocabulary, {}).get(value, str(value).replace("_", " "))
 
 
+def consecutive_groups(items, attribute: str) -> list[tuple]:
+    """Group items that follow each other with the same `attribute`, keeping their order.
+
+    Unlike Jinja's `groupby`, it does not re-sort: contracts stay newest first.
+    """
+    return [(key, list(group)) for key, group in groupby(items, key=attrgetter(attribute))]
+
+
 FILTERS = {
+    "agrupar": consecutive_groups,
     "fecha_larga": long_date,
     "fecha_corta": short_date,
     "nombre_mes": month_name,

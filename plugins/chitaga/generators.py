@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from pelican.generators import CachingGenerator, Generator
 
 from .compliance import Compliance, cutoff, indicators_of
 from .contents import Contrato, Oficina, Tramite
+from .images import BadImage, web_image
 from .indicators import to_csv, to_json
 from .readers import SITE_SETTING
 
@@ -59,10 +59,13 @@ class YamlKindGenerator(CachingGenerator):
                 relative_urls=relative_urls, url=item.url,
                 **{self.item_name: item},
             )
+        # The index is paginated (PAGINATED_TEMPLATES) so each page stays in the
+        # 13 KB budget however many items an office publishes.
         index = self.kind.upper()
         writer.write_file(
             self.settings[f"{index}_SAVE_AS"], self.get_template(self.kind),
             self.context, relative_urls=relative_urls,
+            paginated={self.kind: self.items}, template_name=self.kind,
             url=self.settings[f"{index}_URL"], **self.index_variables(),
         )
 
@@ -86,11 +89,7 @@ class TramitesGenerator(YamlKindGenerator):
     item_name = "tramite"
 
     def index_variables(self) -> dict:
-        by_letter = groupby(self.items, key=lambda item: item.sort_key[:1].upper())
-        return {
-            "tramites_por_letra": [(letter, list(group)) for letter, group in by_letter],
-            "tramites_por_oficina": self.by_office(),
-        }
+        return {"tramites_por_oficina": self.by_office()}
 
 
 class ContratosGenerator(YamlKindGenerator):
@@ -99,11 +98,7 @@ class ContratosGenerator(YamlKindGenerator):
     item_name = "contrato"
 
     def index_variables(self) -> dict:
-        by_year = groupby(self.items, key=attrgetter("anio"))
-        return {
-            "convocatorias": [item for item in self.items if item.estado == "convocado"],
-            "contratos_por_anio": [(year, list(group)) for year, group in by_year],
-        }
+        return {"convocatorias": [item for item in self.items if item.estado == "convocado"]}
 
 
 class OficinasGenerator(Generator):
@@ -134,6 +129,47 @@ class OficinasGenerator(Generator):
             self.settings["OFICINAS_SAVE_AS"], self.get_template("oficinas"),
             self.context, relative_urls=relative_urls,
             url=self.settings["OFICINAS_URL"],
+        )
+
+
+class NewsImagesGenerator(Generator):
+    """The web versions of news photos (images.py), shared with templates as `article.foto`."""
+
+    def generate_context(self):
+        site = self.settings[SITE_SETTING]
+        cache_dir = site.content_dir.parent / ".cache" / "imagenes"
+        self.files: dict[str, bytes] = {}
+        for article in self.context.get("articles", []):
+            imagen = getattr(article, "imagen", None)
+            if not imagen:
+                continue
+            try:
+                encoded = web_image(site.content_dir, imagen["archivo"], cache_dir)
+            except BadImage as error:
+                source = Path(article.source_path).relative_to(site.content_dir)
+                raise BadImage(f"content/{source.as_posix()}: {error}") from error
+            article.foto = encoded.image
+            self.files.update(encoded.files)
+
+    def generate_output(self, writer):
+        for name, data in sorted(self.files.items()):
+            path = Path(self.output_path) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
+
+class ErrorPageGenerator(Generator):
+    """The "page not found" page (404.html) the web server sends for a missing address.
+
+    It is served at whatever address was asked for, so relative links would
+    break: it is written with links from the site root.
+    """
+
+    def generate_output(self, writer):
+        writer.write_file(
+            self.settings.get("ERROR_404_SAVE_AS", "404.html"), self.get_template("404"),
+            self.context,
+            relative_urls=False,
         )
 
 

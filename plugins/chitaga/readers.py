@@ -12,6 +12,7 @@ from html import escape
 from markdown import Markdown
 from pelican.readers import BaseReader
 
+from .markdown_tables import AccessibleTablesExtension
 from .site import Document, Site
 
 SITE_SETTING = "CHITAGA_SITE"
@@ -73,8 +74,9 @@ class MarkdownContentReader(ContentReader):
         # a first body line such as "Nota: ..." for metadata. We never want it.
         settings = dict(self.settings["MARKDOWN"])
         settings["extensions"] = [
-            name for name in settings.get("extensions", [])
-            if name != "markdown.extensions.meta"
+            *(name for name in settings.get("extensions", [])
+              if name != "markdown.extensions.meta"),
+            AccessibleTablesExtension(),
         ]
         configs = dict(settings.get("extension_configs", {}))
         configs.pop("markdown.extensions.meta", None)
