@@ -243,3 +243,26 @@ def test_status_and_site_page(page, urls, kind):
     assert page.locator("main#contenido").count() == 1, (
         f"{url}: no es una página del sitio (falta <main id=\"contenido\">)"
         + ("; ¿existe output/404.html?" if kind == "error" else ""))
+
+
+def test_printed_tramite_keeps_the_content_and_drops_the_menus(page, urls):
+    open_page(page, urls["tramite"], "tramite")
+    page.emulate_media(media="print")
+    assert not page.locator("nav.menu").is_visible()
+    assert not page.locator(".govco").is_visible()
+    assert page.locator("main h1").is_visible()
+    assert page.locator(".tramite__requisitos li").first.is_visible()
+    link = page.locator("main a[href^='http']").first
+    after = link.evaluate("a => getComputedStyle(a, '::after').content")
+    assert "http" in after, "al imprimir, los enlaces externos muestran su dirección"
+
+
+@pages
+def test_usable_without_styles(page, urls, kind):
+    """As in Opera Mini's or a reader's plain mode: the HTML alone reads in order."""
+    open_page(page, urls[kind], kind)
+    page.evaluate("document.querySelectorAll('style').forEach(s => s.remove())")
+    order = page.evaluate("""() => [...document.querySelectorAll('a.saltar, h1, main, footer')]
+        .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""")
+    assert order == ["a.saltar", "main", "h1", "footer.pie"]
+    assert page.locator("main h1").is_visible()
