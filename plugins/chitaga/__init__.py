@@ -11,14 +11,17 @@ from zoneinfo import ZoneInfo
 
 from pelican import signals
 
+from .compliance import build_time
 from .contents import Oficina, by_order_then_slug, newest_first
 from .formatting import FILTERS
 from .generators import (
+    SITEMAP_PLUGIN,
     ContratosGenerator,
     CumplimientoGenerator,
     ErrorPageGenerator,
     NewsImagesGenerator,
     OficinasGenerator,
+    RobotsGenerator,
     TramitesGenerator,
 )
 from .readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
@@ -43,7 +46,21 @@ def validate_and_list_generators(pelican):
     pelican.settings["ARTICLE_ORDER_BY"] = newest_first
     pelican.settings["PAGE_ORDER_BY"] = by_order_then_slug
     return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, OficinasGenerator,
-            CumplimientoGenerator, ErrorPageGenerator]
+            CumplimientoGenerator, ErrorPageGenerator, RobotsGenerator]
+
+
+def pin_sitemap_clock(pelican):
+    """Date undated pages of sitemap.xml with the build time of SOURCE_DATE_EPOCH.
+
+    pelican-sitemap dates pages that have no date (lists, trámites, contracts)
+    with the moment it was imported, so two builds would differ.
+    """
+    if SITEMAP_PLUGIN not in pelican.settings["PLUGINS"]:
+        return
+    from pelican.plugins.sitemap import sitemap  # noqa: PLC0415 - only when it is used
+
+    timezone = pelican.settings.get("TIMEZONE") or "America/Bogota"
+    sitemap.generator.now = build_time(timezone).replace(microsecond=0)
 
 
 def add_readers(readers):
@@ -70,5 +87,6 @@ def share_site_data(generator):
 
 def register():
     signals.get_generators.connect(validate_and_list_generators)
+    signals.initialized.connect(pin_sitemap_clock)
     signals.readers_init.connect(add_readers)
     signals.generator_init.connect(share_site_data)

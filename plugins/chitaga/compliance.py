@@ -32,14 +32,19 @@ def cutoff(hasta: str | None, timezone: str) -> datetime.date:
             return datetime.date.fromisoformat(str(hasta))
         except ValueError:
             raise BadCutoff(f'--hasta "{hasta}" no es una fecha AAAA-MM-DD') from None
+    return build_time(timezone).date()
+
+
+def build_time(timezone: str) -> datetime.datetime:
+    """SOURCE_DATE_EPOCH if set (the same content gives the same site), else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     zone = ZoneInfo(timezone)
     if epoch:
         try:
-            return datetime.datetime.fromtimestamp(int(epoch), zone).date()
+            return datetime.datetime.fromtimestamp(int(epoch), zone)
         except (ValueError, OverflowError, OSError):
             raise BadCutoff(f'SOURCE_DATE_EPOCH "{epoch}" no es un número de segundos') from None
-    return datetime.datetime.now(zone).date()
+    return datetime.datetime.now(zone)
 
 
 def indicators_of(content_dir: Path, plan: dict, office_ids: list[str], timezone: str,

@@ -173,6 +173,20 @@ class ErrorPageGenerator(Generator):
         )
 
 
+class RobotsGenerator(Generator):
+    """robots.txt: everything may be indexed; it points to the sitemap when there is one."""
+
+    def generate_output(self, writer):
+        lines = ["User-agent: *", "Disallow:"]
+        siteurl = self.settings.get("SITEURL", "")
+        if siteurl.startswith("https://") and SITEMAP_PLUGIN in self.settings["PLUGINS"]:
+            lines.append(f"Sitemap: {siteurl}/sitemap.xml")
+        path = Path(self.output_path) / "robots.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+SITEMAP_PLUGIN = "pelican.plugins.sitemap"
+
 _OFFICE_LISTS = {
     "articles": "noticias",
     "pages": "paginas",

@@ -56,8 +56,12 @@ def web_image(content_dir: Path, archivo: str, cache_dir: Path | None) -> Encode
     if source.suffix.lower() == VECTOR_SUFFIX:
         width, height = _svg_size(data)
         return Encoded(WebImage(archivo, None, width, height), {})
+    # The name carries a fingerprint of the photo: a new photo gets a new address,
+    # so web servers can let browsers keep images for a year (deploy/).
     stem = PurePosixPath(archivo).relative_to("adjuntos").with_suffix("")
-    webp_path, jpeg_path = f"{OUTPUT_FOLDER}/{stem}.webp", f"{OUTPUT_FOLDER}/{stem}.jpg"
+    fingerprint = hashlib.sha256(data).hexdigest()[:10]
+    name = f"{OUTPUT_FOLDER}/{stem}-{fingerprint}"
+    webp_path, jpeg_path = f"{name}.webp", f"{name}.jpg"
     cached = _read_cache(cache_dir, data)
     if cached is None:
         cached = _encode(data, archivo)

@@ -1,0 +1,105 @@
+"""The production build (publishconf.py): feeds, sitemap, robots.txt, precompressed files,
+and byte-identical output for the same content and SOURCE_DATE_EPOCH.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gzip
+from pathlib import Path
+from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
+
+import brotli
+import pytest
+
+from chitaga.build import build_site
+from conftest import PUBLISH_SETTINGS, SAMPLE_CONTENT, BuiltSite
+
+DOMAIN = "https://chitaga-nortedesantander.gov.co"
+EPOCH = "1795000000"  # 2026-11-18 in Bogotá
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def build_published(output: Path, monkeypatch) -> BuiltSite:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build_site(SAMPLE_CONTENT, output, PUBLISH_SETTINGS)
+    return BuiltSite(output)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> BuiltSite:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return build_published(tmp_path_factory.mktemp("publicado") / "output", monkeypatch)
+
+
+def all_files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_two_builds_of_the_same_content_are_byte_identical(published, tmp_path, monkeypatch):
+    again = build_published(tmp_path / "otra" / "output", monkeypatch)
+    first, second = all_files(published.output), all_files(again.output)
+    assert sorted(first) == sorted(second)
+    different = [name for name in first if first[name] != second[name]]
+    assert not different
+    assert len(first) > 200
+
+
+def test_every_text_file_has_gzip_and_brotli_siblings_with_the_same_bytes(published):
+    checked = 0
+    for path in published.output.rglob("*"):
+        if path.suffix not in {".html", ".xml", ".json", ".csv"}:
+            continue
+        data = path.read_bytes()
+        assert brotli.decompress(Path(f"{path}.br").read_bytes()) == data, path
+        assert gzip.decompress(Path(f"{path}.gz").read_bytes()) == data, path
+        checked += 1
+    assert checked > 70
+
+
+def test_sitemap_lists_every_page_but_the_404_with_absolute_addresses(published):
+    root = ElementTree.parse(published.output / "sitemap.xml").getroot()
+    urls = {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+            for url in root.iter(f"{SITEMAP}url")}
+    pages = {DOMAIN + "/" + path.relative_to(published.output).as_posix()
+             .removesuffix("index.html") for path in published.html_files()}
+    assert set(urls) == pages - {f"{DOMAIN}/404.html"}
+    # Undated pages carry the build time: SOURCE_DATE_EPOCH, so builds are reproducible.
+    build_time = datetime.datetime.fromtimestamp(int(EPOCH), ZoneInfo("America/Bogota"))
+    assert urls[f"{DOMAIN}/tramites/"] == build_time.isoformat()
+    news = f"{DOMAIN}/noticias/2026-02-03-jornada-de-vacunacion-antirrabica-en-las-veredas/"
+    assert urls[news].startswith("2026-02-03T")
+
+
+def test_robots_txt_allows_everything_and_points_to_the_sitemap(published):
+    assert (published.output / "robots.txt").read_text() == (
+        f"User-agent: *\nDisallow:\nSitemap: {DOMAIN}/sitemap.xml\n")
+
+
+def test_atom_feeds_for_all_news_and_for_each_office(published):
+    feeds = published.output / "feeds"
+    entries = {}
+    for office in ("despacho", "gobierno", "hacienda", "juridica", "personeria", "planeacion"):
+        root = ElementTree.parse(feeds / f"{office}.atom.xml").getroot()
+        entries[office] = [entry.find(f"{ATOM}link").get("href")
+                           for entry in root.iter(f"{ATOM}entry")]
+    everything = ElementTree.parse(feeds / "noticias.atom.xml").getroot()
+    all_links = [entry.find(f"{ATOM}link").get("href") for entry in everything.iter(f"{ATOM}entry")]
+    assert sorted(all_links) == sorted(link for links in entries.values() for link in links)
+    assert all(link.startswith(f"{DOMAIN}/noticias/") for link in all_links)
+    assert len(all_links) == 17  # the draft is not published
+
+
+def test_pages_link_their_feeds(published):
+    head = published.page("/").head.find("link", rel="alternate")
+    assert head["href"] == f"{DOMAIN}/feeds/noticias.atom.xml"
+    office = published.page("/oficinas/gobierno/")
+    assert office.find("a", href=f"{DOMAIN}/feeds/gobierno.atom.xml")
+
+
+def test_404_page_links_to_the_domain(published):
+    links = [a["href"] for a in published.page("/404.html").find("main").find_all("a")]
+    assert f"{DOMAIN}/tramites/" in links
