@@ -4,12 +4,15 @@
     invoke construir [--contenido DIR] [--salida DIR] [--produccion]   (alias: build)
     invoke servir [--contenido DIR] [--puerto N]                       (alias: serve)
     invoke indicadores [--contenido DIR] [--hasta FECHA] [--formato tabla|json|csv]
+    invoke publicar [--contenido DIR]                                  (alias: publish)
+    invoke revertir                                                     (alias: rollback)
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import runpy
 import sys
 import threading
@@ -22,7 +25,9 @@ sys.path.insert(0, str(ROOT / "plugins"))
 
 from chitaga.build import BuildFailed, build_site  # noqa: E402
 from chitaga.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
+from chitaga.deploy_releases import DeployFailed  # noqa: E402
 from chitaga.indicators import to_csv, to_json  # noqa: E402
+from chitaga.publishing import publish, revert_from  # noqa: E402
 from chitaga.validation import InvalidContent, check_content, report  # noqa: E402
 
 DEFAULT_CONTENT = "content"
@@ -119,6 +124,34 @@ def indicadores(c, contenido=DEFAULT_CONTENT, hasta=None, formato="tabla"):
         print(terminal_table(document, reason))
     if reason:
         print(f"Aviso: indicadores no disponibles: {reason}.", file=sys.stderr)
+
+
+@task(
+    aliases=["publish"],
+    help={"contenido": "Carpeta de contenido (por defecto: content)"},
+)
+def publicar(c, contenido=DEFAULT_CONTENT):
+    """Valida, construye para producción y publica en PUBLICAR_DESTINO (ver README)."""
+    try:
+        publish(ROOT / contenido, ROOT / "publishconf.py", os.environ)
+    except InvalidContent as error:
+        print(error, file=sys.stderr)
+        print("No se publicó nada: corrija los errores de arriba.", file=sys.stderr)
+        raise Exit(code=1) from None
+    except (BuildFailed, DeployFailed) as error:
+        print(f"Error: {error}. No se publicó nada nuevo; el sitio público no cambió.",
+              file=sys.stderr)
+        raise Exit(code=1) from None
+
+
+@task(aliases=["rollback"])
+def revertir(c):
+    """Vuelve a publicar la versión anterior del sitio (destinos ssh:// o carpeta)."""
+    try:
+        revert_from(os.environ)
+    except DeployFailed as error:
+        print(f"Error: {error}.", file=sys.stderr)
+        raise Exit(code=1) from None
 
 
 def _build(content_dir: Path, output_dir: Path, settings: Path) -> None:

@@ -106,18 +106,19 @@ http {{
 """
 
 
-def wait_for_port(port: int, process: subprocess.Popen, error_log: Path) -> None:
+def wait_for_port(port: int, process: subprocess.Popen, error_log: Path,
+                  name: str = "nginx") -> None:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log = error_log.read_text() if error_log.exists() else ""
-            pytest.fail(f"nginx terminó al arrancar (código {process.returncode}):\n{log}",
+            pytest.fail(f"{name} terminó al arrancar (código {process.returncode}):\n{log}",
                         pytrace=False)
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return
         time.sleep(0.05)
-    pytest.fail(f"nginx no respondió en el puerto {port} en 10 s", pytrace=False)
+    pytest.fail(f"{name} no respondió en el puerto {port} en 10 s", pytrace=False)
 
 
 @pytest.fixture(scope="session")
