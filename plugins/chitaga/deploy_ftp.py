@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
+from .deploy_releases import DeployFailed
+
 MANIFEST = ".publicacion.json"
 TEMPORARY_PREFIX = ".subiendo-"
 PASSWORD_VARIABLE = "PUBLICAR_CLAVE_FTP"
@@ -31,10 +33,6 @@ KEPT_NAMES = frozenset({".well-known", "cgi-bin", ".ftpquota"})
 ACCOUNT_FOLDERS = frozenset({"public_html", "www", "htdocs", "httpdocs", "mail"})
 
 Log = Callable[[str], object]
-
-
-class DeployFailed(Exception):
-    """An expected failure, explained in Spanish to the person who publishes."""
 
 
 @dataclass(frozen=True)

@@ -142,9 +142,10 @@ def _prune(destination: ReleaseDestination) -> list[str]:
 
 def _rsync(site_dir: Path, destination: ReleaseDestination, folder: str) -> None:
     # Files equal to the current release's are hard links: a new release costs
-    # only what changed, in disk and (over SSH) in bytes sent.
+    # only what changed, in disk and (over SSH) in bytes sent. Every build writes
+    # new files, so equality is by content (--checksum), not by date (--no-times).
     link_dest = f"--link-dest={destination.path}/{CURRENT}/"
-    command = ["rsync", "-a", "--delete", "--checksum", link_dest,
+    command = ["rsync", "-a", "--no-times", "--delete", "--checksum", link_dest,
                f"{site_dir}/", *destination.rsync_target(folder)]
     _call(command, destination, "subir los archivos")
 

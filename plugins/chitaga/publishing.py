@@ -19,10 +19,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .build import build_site
+from .deploy_ftp import PASSWORD_VARIABLE as FTP_PASSWORD_VARIABLE
+from .deploy_ftp import parse_ftp_url, publish_ftp
 from .deploy_releases import DeployFailed, ReleaseDestination, deploy, parse_ssh_url, revert
 
 DESTINATION_VARIABLE = "PUBLICAR_DESTINO"
-FTP_PASSWORD_VARIABLE = "PUBLICAR_CLAVE_FTP"
 SSH_OPTIONS_VARIABLE = "PUBLICAR_SSH_OPCIONES"
 
 
@@ -36,8 +37,6 @@ def destination_from(environ: Mapping[str, str]):
     if url.startswith("ssh://"):
         return parse_ssh_url(url, tuple(shlex.split(environ.get(SSH_OPTIONS_VARIABLE, ""))))
     if url.startswith(("ftp://", "ftps://")):
-        from .deploy_ftp import parse_ftp_url  # noqa: PLC0415 - only FTP sites need it
-
         password = environ.get(FTP_PASSWORD_VARIABLE)
         if not password:
             raise DeployFailed(f"falta la variable {FTP_PASSWORD_VARIABLE} con la clave del FTP")
@@ -62,8 +61,6 @@ def publish(content_dir: Path, settings_file: Path, environ: Mapping[str, str],
         if isinstance(destination, ReleaseDestination):
             deploy(output, destination, log)
         else:
-            from .deploy_ftp import publish_ftp  # noqa: PLC0415 - only FTP sites need it
-
             publish_ftp(output, destination, log)
 
 
