@@ -1,0 +1,124 @@
+"""Web server configuration for the built site: Apache's .htaccess and an nginx server block.
+
+Both are filled from the templates in deploy/ with the Content-Security-Policy of the build,
+which allows the pages' inline <style> elements by their SHA-256 hashes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "deploy"
+NGINX_TEMPLATE = TEMPLATES / "nginx.conf.plantilla"
+HTACCESS_TEMPLATE = TEMPLATES / "htaccess.plantilla"
+HTACCESS = ".htaccess"
+
+# The nginx template marks the lines only a public HTTPS server has (redirect, TLS):
+# nginx_conf(local_port=...) swaps them for a plain HTTP server on 127.0.0.1.
+PRODUCTION_ONLY_START = "# >>> solo en producción"
+PRODUCTION_ONLY_END = "# <<< fin del tramo solo de producción"
+
+# `{nombre}` in a template; nginx and Apache syntax never has lowercase words in braces.
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+STYLE_ELEMENT = re.compile(rb"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def style_hashes(output_dir: Path) -> list[str]:
+    """CSP sources ('sha256-…') of every distinct inline <style> in the built HTML pages."""
+    hashes = set()
+    for page in Path(output_dir).rglob("*.html"):
+        for element_text in STYLE_ELEMENT.findall(page.read_bytes()):
+            # Browsers hash the element's text after the HTML parser turned CRLF into LF.
+            css = element_text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            digest = base64.b64encode(hashlib.sha256(css).digest()).decode("ascii")
+            hashes.add(f"'sha256-{digest}'")
+    return sorted(hashes)
+
+
+def content_security_policy(hashes: Iterable[str]) -> str:
+    """Only the pages' own styles (by hash) and same-site images; no scripts, frames, forms."""
+    styles = " ".join(hashes) or "'none'"
+    return "; ".join([
+        "default-src 'none'",
+        f"style-src {styles}",
+        "img-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def htaccess(hashes: Iterable[str]) -> str:
+    """The .htaccess for Apache (shared hosting), from deploy/htaccess.plantilla."""
+    return fill(HTACCESS_TEMPLATE.read_text(encoding="utf-8"),
+                csp=content_security_policy(hashes))
+
+
+def nginx_conf(
+    hashes: Iterable[str],
+    root: Path,
+    dominio: str,
+    *,
+    certificate: Path | None = None,
+    private_key: Path | None = None,
+    local_port: int | None = None,
+) -> str:
+    """The nginx server blocks for the site, from deploy/nginx.conf.plantilla.
+
+    The certificate defaults to certbot's files for `dominio`. With `local_port`, the
+    HTTP redirect and the TLS lines are replaced by a plain HTTP server on
+    127.0.0.1:local_port, with exactly the same rules (for tests).
+    """
+    live = Path("/etc/letsencrypt/live") / dominio
+    template = NGINX_TEMPLATE.read_text(encoding="utf-8")
+    if local_port is not None:
+        template = replace_production_only(
+            template, f"server {{\n    listen 127.0.0.1:{local_port};\n"
+                      "    server_name 127.0.0.1 localhost;\n")
+    return fill(
+        template,
+        dominio=dominio,
+        raiz=str(root),
+        csp=content_security_policy(hashes),
+        certificado=str(certificate or live / "fullchain.pem"),
+        clave=str(private_key or live / "privkey.pem"),
+    )
+
+
+def write_htaccess(output_dir: Path) -> Path:
+    """Write the .htaccess for the pages built in output_dir, and return its path."""
+    output_dir = Path(output_dir)
+    hashes = style_hashes(output_dir)
+    if not hashes:
+        logger.warning("server_config: no inline <style> in %s; the CSP allows no styles",
+                       output_dir)
+    target = output_dir / HTACCESS
+    target.write_text(htaccess(hashes), encoding="utf-8")
+    return target
+
+
+def fill(template: str, **values: str) -> str:
+    """Replace each `{nombre}`; a placeholder without a value is an error, not left behind."""
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise KeyError(f"la plantilla usa {{{name}}}, que no tiene valor")
+        return values[name]
+    return PLACEHOLDER.sub(value, template)
+
+
+def replace_production_only(template: str, replacement: str) -> str:
+    lines = template.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.startswith(PRODUCTION_ONLY_START)]
+    ends = [i for i, line in enumerate(lines) if line.startswith(PRODUCTION_ONLY_END)]
+    if len(starts) != 1 or len(ends) != 1 or starts[0] > ends[0]:
+        raise ValueError(f"{NGINX_TEMPLATE}: se esperaba un tramo entre "
+                         f"«{PRODUCTION_ONLY_START}» y «{PRODUCTION_ONLY_END}»")
+    return "".join(lines[:starts[0]]) + replacement + "".join(lines[ends[0] + 1:])
