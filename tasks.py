@@ -6,6 +6,7 @@
     invoke indicadores [--contenido DIR] [--hasta FECHA] [--formato tabla|json|csv]
     invoke publicar [--contenido DIR]                                  (alias: publish)
     invoke revertir                                                     (alias: rollback)
+    invoke configuracion-nginx [--salida DIR] [--raiz RUTA]
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from chitaga.compliance import BadCutoff, cutoff, indicators_of, terminal_table 
 from chitaga.deploy_releases import DeployFailed  # noqa: E402
 from chitaga.indicators import to_csv, to_json  # noqa: E402
 from chitaga.publishing import publish, revert_from  # noqa: E402
+from chitaga.server_config import nginx_conf, style_hashes  # noqa: E402
+from chitaga.site import site_url  # noqa: E402
 from chitaga.validation import InvalidContent, check_content, report  # noqa: E402
 
 DEFAULT_CONTENT = "content"
@@ -152,6 +155,24 @@ def revertir(c):
     except DeployFailed as error:
         print(f"Error: {error}.", file=sys.stderr)
         raise Exit(code=1) from None
+
+
+@task(
+    help={
+        "contenido": "Carpeta de contenido (por defecto: content)",
+        "salida": "Sitio ya construido con --produccion (por defecto: output)",
+        "raiz": "Raíz web en el servidor (por defecto: /var/www/chitaga/current)",
+    },
+)
+def configuracion_nginx(c, contenido=DEFAULT_CONTENT, salida=DEFAULT_OUTPUT,
+                        raiz="/var/www/chitaga/current"):
+    """Imprime el bloque server de nginx para el sitio construido (con el hash de su CSS)."""
+    hashes = style_hashes(ROOT / salida)
+    if not hashes:
+        raise Exit(f"No hay páginas en {salida}/: ejecute antes invoke construir --produccion",
+                   code=1)
+    dominio = site_url(ROOT / contenido).removeprefix("https://")
+    print(nginx_conf(hashes, Path(raiz), dominio or "example.gov.co"), end="")
 
 
 def _build(content_dir: Path, output_dir: Path, settings: Path) -> None:

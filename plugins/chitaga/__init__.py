@@ -25,6 +25,7 @@ from .generators import (
     TramitesGenerator,
 )
 from .readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
+from .server_config import write_htaccess
 from .validation import InvalidContent, check_content
 
 __all__ = ["InvalidContent", "register"]
@@ -63,6 +64,11 @@ def pin_sitemap_clock(pelican):
     sitemap.generator.now = build_time(timezone).replace(microsecond=0)
 
 
+def write_server_files(pelican):
+    """The Apache .htaccess, with the CSP hash of the inline CSS just written."""
+    write_htaccess(Path(pelican.output_path))
+
+
 def add_readers(readers):
     readers.reader_classes["md"] = MarkdownContentReader
     readers.reader_classes["yml"] = YamlContentReader
@@ -88,5 +94,6 @@ def share_site_data(generator):
 def register():
     signals.get_generators.connect(validate_and_list_generators)
     signals.initialized.connect(pin_sitemap_clock)
+    signals.finalized.connect(write_server_files)
     signals.readers_init.connect(add_readers)
     signals.generator_init.connect(share_site_data)
