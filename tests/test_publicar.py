@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from navegador import free_port, require, wait_for_port, which
+from servidor_ftp import PASSWORD, FtpServer
 
 from chitaga.deploy_releases import (
     KEEP,
@@ -24,7 +25,7 @@ from chitaga.deploy_releases import (
 )
 from chitaga.publishing import destination_from, publish
 from chitaga.validation import InvalidContent
-from conftest import PUBLISH_SETTINGS, ROOT
+from conftest import PUBLISH_SETTINGS, ROOT, SAMPLE_CONTENT
 
 PAGES = [f"seccion-{n // 40}/pagina-{n}/index.html" for n in range(400)]
 
@@ -217,3 +218,16 @@ def test_an_unreachable_ssh_server_fails_with_a_clear_message(tmp_path):
         deploy(fake_site(tmp_path / "v1", "1", PAGES[:2]), destination, quiet)
     assert str(failure.value).startswith(
         "no se pudo preparar la carpeta de versiones en nadie@127.0.0.1:/var/www/sitio: ")
+
+
+def test_publish_the_sample_site_over_ftp_end_to_end(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    environ = {"PUBLICAR_CLAVE_FTP": PASSWORD}
+    lines = []
+    with FtpServer(tmp_path / "servidor") as server:
+        environ["PUBLICAR_DESTINO"] = server.url("sitio")
+        publish(SAMPLE_CONTENT, PUBLISH_SETTINGS, environ, lines.append)
+        publish(SAMPLE_CONTENT, PUBLISH_SETTINGS, environ, lines.append)
+    published = tmp_path / "servidor" / "sitio"
+    assert (published / "index.html.br").is_file() and (published / ".htaccess").is_file()
+    assert any("0 archivos nuevos o cambiados" in line for line in lines), lines
