@@ -1,6 +1,5 @@
 """Pelican settings for local preview (relative URLs). See publishconf.py for production."""
 
-from jinja2 import select_autoescape
 
 PATH = "content"
 OUTPUT_PATH = "output"
@@ -100,5 +99,5 @@ MARKDOWN = {
 JINJA_ENVIRONMENT = {
     "trim_blocks": True,
     "lstrip_blocks": True,
-    "autoescape": select_autoescape(["html"]),
+    "autoescape": True,  # every template is HTML (the CSS is included in it)
 }

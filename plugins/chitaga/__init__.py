@@ -62,6 +62,10 @@ def pin_sitemap_clock(pelican):
 
     timezone = pelican.settings.get("TIMEZONE") or "America/Bogota"
     sitemap.generator.now = build_time(timezone).replace(microsecond=0)
+    # It also remembers the Pelican of a build that failed before writing the
+    # sitemap, and then never writes one again in this process: start afresh.
+    sitemap.generator._main_pelican = None
+    sitemap.generator.page_queue = []
 
 
 def write_server_files(pelican):

@@ -6,10 +6,12 @@ folder exactly as it was and no temporary folder behind.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from pelican.settings import read_settings
 from .images import BadImage
 from .site import site_url
 from .validation import InvalidContent
+from .validation_cache import fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +58,7 @@ def build_site(
     settings = _settings(Path(settings_file), content_dir, staging, overrides or {})
     _make_errors_fatal()
     try:
-        Pelican(settings).run()
+        _run_pelican(settings, staging)
     except InvalidContent:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -73,12 +76,31 @@ def build_site(
     return BuildResult(output_dir, time.perf_counter() - started, pages)
 
 
+def _run_pelican(settings: dict, staging: Path) -> None:
+    try:
+        Pelican(settings).run()
+    except Exception as error:
+        if not _from_the_cache(error):
+            raise
+        # A cache file cut short (a build killed while saving it) only costs time.
+        logger.warning("La caché de Pelican estaba dañada; se construye sin ella.")
+        shutil.rmtree(settings["CACHE_PATH"], ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        Pelican(settings).run()
+
+
+def _from_the_cache(error: Exception) -> bool:
+    frames = traceback.extract_tb(error.__traceback__)
+    return any(Path(frame.filename).parts[-2:] == ("pelican", "cache.py") for frame in frames)
+
+
 def _settings(settings_file: Path, content_dir: Path, output_dir: Path,
               overrides: dict) -> dict:
     override = {
         "PATH": str(content_dir),
         "OUTPUT_PATH": str(output_dir),
         "DELETE_OUTPUT_DIRECTORY": False,
+        **_reader_cache(settings_file, content_dir),
         **overrides,
     }
     settings = read_settings(str(settings_file.resolve()), override=override)
@@ -87,6 +109,29 @@ def _settings(settings_file: Path, content_dir: Path, output_dir: Path,
         settings["SITEURL"] = site_url(content_dir)
         settings["FEED_DOMAIN"] = settings["SITEURL"]
     return settings
+
+
+def _reader_cache(settings_file: Path, content_dir: Path) -> dict:
+    """Pelican's reader cache, keyed on each file's content (sha256), not its date.
+
+    A CI checkout gives every file a new date, so dates would miss every time.
+    The cache folder is named after the settings and the plugin's code: when
+    either changes, a fresh cache starts and the stale ones are removed.
+    """
+    digest = hashlib.sha256(fingerprint().encode() + settings_file.read_bytes())
+    prefix = f"pelican-{content_dir.name}-"
+    cache_dir = content_dir.parent / ".cache" / f"{prefix}{digest.hexdigest()[:16]}"
+    for stale in cache_dir.parent.glob(f"{prefix}*"):
+        if stale != cache_dir:
+            shutil.rmtree(stale, ignore_errors=True)
+    return {
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "CONTENT_CACHING_LAYER": "reader",
+        "CHECK_MODIFIED_METHOD": "sha256",
+        "GZIP_CACHE": False,
+        "CACHE_PATH": str(cache_dir),
+    }
 
 
 def _make_errors_fatal() -> None:

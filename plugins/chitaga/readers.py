@@ -54,8 +54,7 @@ class MarkdownContentReader(ContentReader):
 
     def read(self, source_path: str):
         document = self.document(source_path)
-        markdown = Markdown(**self._markdown_settings())
-        content = markdown.convert(document.body or "")
+        content = self._markdown().reset().convert(document.body or "")
         data = document.data
         metadata = {**data, **self.office_metadata(document)}
         for spanish, pelican_name in _PELICAN_NAMES.items():
@@ -68,6 +67,13 @@ class MarkdownContentReader(ContentReader):
         if data.get("borrador") is True:
             metadata["status"] = "draft"
         return content, metadata
+
+    def _markdown(self) -> Markdown:
+        # Building a Markdown converter costs as much as converting a news item,
+        # so each reader keeps one and resets it between files.
+        if getattr(self, "_converter", None) is None:
+            self._converter = Markdown(**self._markdown_settings())
+        return self._converter
 
     def _markdown_settings(self) -> dict:
         # Pelican's MarkdownReader adds the "meta" extension, which would take

@@ -1,0 +1,47 @@
+"""The build's caches (validation, Pelican's readers, photos) only ever save time:
+a warm build gives the same site as a cold one, and a damaged cache is rebuilt.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from chitaga.build import build_site
+from conftest import PREVIEW_SETTINGS
+
+
+def files_of(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_warm_build_equals_cold_build_and_sees_an_edit(content_copy, tmp_path):
+    cache = content_copy.parent / ".cache"
+    build_site(content_copy, tmp_path / "frio", PREVIEW_SETTINGS)
+    assert any(cache.glob("pelican-content-*/ArticlesGenerator-Readers"))
+    build_site(content_copy, tmp_path / "tibio", PREVIEW_SETTINGS)
+    assert files_of(tmp_path / "frio") == files_of(tmp_path / "tibio")
+
+    news = content_copy / "noticias/gobierno"
+    path = next(news.glob("*.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "\nPárrafo agregado después.\n",
+                    encoding="utf-8")
+    build_site(content_copy, tmp_path / "editado", PREVIEW_SETTINGS)
+    shutil.rmtree(cache)
+    build_site(content_copy, tmp_path / "editado-frio", PREVIEW_SETTINGS)
+    edited = files_of(tmp_path / "editado")
+    assert edited == files_of(tmp_path / "editado-frio")
+    assert any("Párrafo agregado después." in data.decode("utf-8", "replace")
+               for data in edited.values())
+
+
+@pytest.mark.parametrize("kept_bytes", [0, 100])
+def test_a_damaged_reader_cache_is_rebuilt(content_copy, tmp_path, kept_bytes):
+    build_site(content_copy, tmp_path / "primero", PREVIEW_SETTINGS)
+    caches = content_copy.parent / ".cache"
+    cached = next(caches.glob("pelican-content-*/ArticlesGenerator-Readers"))
+    cached.write_bytes(cached.read_bytes()[:kept_bytes])  # cut short, as by a killed build
+    build_site(content_copy, tmp_path / "segundo", PREVIEW_SETTINGS)
+    assert files_of(tmp_path / "primero") == files_of(tmp_path / "segundo")
