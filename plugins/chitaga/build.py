@@ -13,6 +13,7 @@ import shutil
 import time
 import traceback
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from pelican import Pelican
@@ -21,6 +22,7 @@ from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
 
 from .images import BadImage
+from .incremental import BUILD_FINGERPRINT, PAGE_CACHE_DIR, PAGE_STATS
 from .site import site_url
 from .validation import InvalidContent
 from .validation_cache import fingerprint
@@ -37,6 +39,7 @@ class BuildResult:
     output_dir: Path
     seconds: float
     html_pages: int
+    pages_reused: int = 0  # rendered pages taken from the previous build (incremental.py)
 
 
 def build_site(
@@ -73,7 +76,8 @@ def build_site(
         ) from error
     _replace_folder(staging, output_dir)
     pages = sum(1 for _ in output_dir.rglob("*.html"))
-    return BuildResult(output_dir, time.perf_counter() - started, pages)
+    _, reused = settings.get(PAGE_STATS, (0, 0))
+    return BuildResult(output_dir, time.perf_counter() - started, pages, reused)
 
 
 def _run_pelican(settings: dict, staging: Path) -> None:
@@ -108,7 +112,29 @@ def _settings(settings_file: Path, content_dir: Path, output_dir: Path,
         # Production URLs follow the domain of the content folder being built.
         settings["SITEURL"] = site_url(content_dir)
         settings["FEED_DOMAIN"] = settings["SITEURL"]
+    settings.update(_page_cache(settings, settings_file, content_dir, overrides))
     return settings
+
+
+def _page_cache(settings: dict, settings_file: Path, content_dir: Path,
+                overrides: dict) -> dict:
+    """Where the rendered pages of the last build wait (incremental.py), and what
+    every page depends on: the plugin's code, the settings and the theme."""
+    digest = hashlib.sha256(fingerprint().encode())
+    digest.update(settings_file.read_bytes())
+    digest.update(repr(sorted((key, repr(value)) for key, value in overrides.items())).encode())
+    digest.update(f"{settings['SITEURL']}|{settings['RELATIVE_URLS']}".encode())
+    folder = settings_file.stem + "-" + digest.hexdigest()[:12]
+    for package in ("pelican", "jinja2", "markdown", "babel"):
+        digest.update(f"{package}={version(package)}".encode())
+    for path in sorted(Path(settings["THEME"]).rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(settings["THEME"])).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return {
+        PAGE_CACHE_DIR: str(content_dir.parent / ".cache" / f"paginas-{content_dir.name}-{folder}"),
+        BUILD_FINGERPRINT: digest.hexdigest(),
+    }
 
 
 def _reader_cache(settings_file: Path, content_dir: Path) -> dict:

@@ -7,6 +7,7 @@ settings (`TRAMITE_URL`, `CONTRATO_SAVE_AS`, `OFICINA_URL`, ...).
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
 from pelican.contents import Content
 
@@ -59,7 +60,12 @@ class Contrato(Content):
 
 
 class Oficina:
-    """An office (dependencia) and everything it publishes."""
+    """An office (dependencia): its data from oficinas.yml, nothing else.
+
+    What it publishes is an `OfficeContent`, given only to its own page, so that
+    pages showing an office's name do not depend on every item it publishes
+    (incremental builds compare what each page read).
+    """
 
     def __init__(self, data: dict, settings: dict):
         self.data = data
@@ -68,10 +74,6 @@ class Oficina:
         self.nombre = data["nombre"]
         self.url = settings["OFICINA_URL"].format(slug=self.slug)
         self.save_as = settings["OFICINA_SAVE_AS"].format(slug=self.slug)
-        self.noticias: list = []
-        self.paginas: list = []
-        self.tramites: list = []
-        self.contratos: list = []
 
     def __getattr__(self, name: str):
         # Template access to the office's own fields: oficina.correo, oficina.horario.
@@ -79,6 +81,16 @@ class Oficina:
             return self.__dict__["data"][name]
         except KeyError:
             raise AttributeError(name) from None
+
+
+@dataclass
+class OfficeContent:
+    """Everything one office publishes, newest or A–Z as in the site's lists."""
+
+    noticias: list = field(default_factory=list)
+    paginas: list = field(default_factory=list)
+    tramites: list = field(default_factory=list)
+    contratos: list = field(default_factory=list)
 
 
 def newest_first(article) -> tuple:

@@ -15,7 +15,7 @@ from pathlib import Path
 from pelican.generators import CachingGenerator, Generator
 
 from .compliance import Compliance, cutoff, indicators_of
-from .contents import Contrato, Oficina, Tramite
+from .contents import Contrato, OfficeContent, Oficina, Tramite
 from .images import BadImage, web_image
 from .indicators import to_csv, to_json
 from .readers import SITE_SETTING
@@ -105,17 +105,12 @@ class OficinasGenerator(Generator):
     """One page per office with its contact data and everything it publishes."""
 
     def generate_context(self):
-        offices = {office.id: office for office in self.context["oficinas"]}
-        for office in offices.values():
-            office.noticias.clear()
-            office.paginas.clear()
-            office.tramites.clear()
-            office.contratos.clear()
+        self.published = {office.id: OfficeContent() for office in self.context["oficinas"]}
         for name in ("articles", "pages", "tramites", "contratos"):
             for item in self.context.get(name, []):
-                office = offices.get(getattr(item, "oficina", None))
-                if office is not None:
-                    getattr(office, _OFFICE_LISTS[name]).append(item)
+                content = self.published.get(getattr(item, "oficina", None))
+                if content is not None:
+                    getattr(content, _OFFICE_LISTS[name]).append(item)
 
     def generate_output(self, writer):
         relative_urls = self.settings["RELATIVE_URLS"]
@@ -124,6 +119,7 @@ class OficinasGenerator(Generator):
             writer.write_file(
                 office.save_as, template, self.context,
                 relative_urls=relative_urls, url=office.url, oficina=office,
+                publicado=self.published[office.id],
             )
         writer.write_file(
             self.settings["OFICINAS_SAVE_AS"], self.get_template("oficinas"),

@@ -1,0 +1,270 @@
+"""Incremental rendering: a page is rendered again only if something it read changed.
+
+While a template renders, a Jinja context records every variable it looks up
+(`article`, `pages`, `SITEURL`, ...). The next build fingerprints the current
+values of those same variables; if the fingerprint, the page's name and template
+and the theme, settings and plugin code are all the same, the HTML of the last
+build is reused instead of rendering. This is sound because a page's HTML is a
+function of the values it read: when a value it did not read changes, the page
+cannot change, and when one it read changes, it is rendered and recorded again.
+
+Values are fingerprinted by what they are made of: a news item or trámite by its
+source file, an office by its oficinas.yml entry, a list page by the items on it.
+A value of a kind this module does not know is never trusted: its pages are
+always rendered.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import fields, is_dataclass
+from pathlib import Path, PurePath
+
+from jinja2.runtime import Context
+from pelican.contents import Content
+from pelican.paginator import Page as PaginatorPage
+from pelican.paginator import Paginator
+from pelican.urlwrappers import URLWrapper
+
+from .compliance import Compliance
+from .contents import Oficina
+
+MANIFEST = "paginas.json"
+PAGE_CACHE_DIR = "CHITAGA_PAGE_CACHE_DIR"  # settings set by build.py; without them, no cache
+BUILD_FINGERPRINT = "CHITAGA_BUILD_FINGERPRINT"
+PAGE_CACHE = "CHITAGA_PAGE_CACHE"
+PAGE_STATS = "CHITAGA_PAGE_STATS"  # (rendered, reused), left in the settings for build.py
+# Content whose text links to other files ({filename}...) also depends on their URLs.
+_INTERNAL_LINK = re.compile(rb"\{(filename|static|attach|category|tag|author|index)\}")
+
+logger = logging.getLogger(__name__)
+_recording: set[str] | None = None
+
+
+class RecordingContext(Context):
+    """A Jinja context that notes the name of every variable a template looks up."""
+
+    def resolve_or_missing(self, key):
+        if _recording is not None:
+            _recording.add(key)
+        return super().resolve_or_missing(key)
+
+
+class Untrusted(Exception):
+    """A value that cannot be fingerprinted: pages that read it are always rendered."""
+
+
+class PageCache:
+    """HTML of the last build's pages, with the variables each one read."""
+
+    def __init__(self, folder: Path, build_fingerprint: str, url_map: str):
+        self.folder = folder
+        self.build_fingerprint = build_fingerprint
+        self.url_map = url_map  # changes when a file is added, removed or renamed
+        self.read_names: dict[str, list[str]] = _load_manifest(folder / MANIFEST)
+        self.new_names: dict[str, list[str]] = {}
+        self.used: set[str] = set()
+        self.rendered = 0
+        self.reused = 0
+        self._fingerprints: dict[int, tuple[object, str]] = {}
+
+    def render(self, template, localcontext: dict, environment_globals: Mapping) -> str:
+        output_file = str(localcontext.get("output_file", ""))
+        names = self.read_names.get(output_file)
+        if names is not None:
+            key = self._key(template.name, output_file, names, localcontext, environment_globals)
+            if key is not None and (html := self._stored(key)) is not None:
+                self.reused += 1
+                self._remember(output_file, names, key)
+                return html
+        html, names = _render_recording(template, localcontext)
+        self.rendered += 1
+        key = self._key(template.name, output_file, names, localcontext, environment_globals)
+        if key is not None:
+            self._store(key, html)
+            self._remember(output_file, names, key)
+        return html
+
+    def save(self) -> None:
+        """Write the manifest and drop the stored pages this build did not use."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / f".{MANIFEST}.{os.getpid()}"
+        temporary.write_text(json.dumps(self.new_names, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.folder / MANIFEST)
+        for shard in self.folder.iterdir():
+            if shard.is_dir():
+                for stored in shard.iterdir():
+                    if stored.name not in self.used:
+                        stored.unlink(missing_ok=True)
+
+    def _remember(self, output_file: str, names: Iterable[str], key: str) -> None:
+        self.new_names[output_file] = sorted(names)
+        self.used.add(key)
+
+    def _key(self, template_name, output_file, names, localcontext, environment_globals):
+        digest = hashlib.sha256()
+        for part in (self.build_fingerprint, template_name, output_file):
+            digest.update(str(part).encode() + b"\0")
+        try:
+            for name in sorted(names):
+                if name in localcontext:
+                    value = self.fingerprint(localcontext[name])
+                elif name in environment_globals:
+                    value = "global"  # Jinja's own functions: part of the build fingerprint
+                else:
+                    value = "missing"
+                digest.update(f"{name}={value}\0".encode())
+        except Untrusted:
+            return None
+        return digest.hexdigest()
+
+    def fingerprint(self, value) -> str:
+        """A hash of what `value` is made of, memoised for the objects of this build."""
+        if value is None or isinstance(value, str | int | float | bool | bytes | PurePath
+                                       | datetime.date | datetime.time):
+            return repr(value)
+        memo = self._fingerprints.get(id(value))
+        if memo is not None and memo[0] is value:
+            return memo[1]
+        result = hashlib.sha256(self._describe(value).encode()).hexdigest()
+        self._fingerprints[id(value)] = (value, result)  # keeps `value` alive: ids stay unique
+        return result
+
+    def _describe(self, value) -> str:  # noqa: PLR0911 - one case per kind of value
+        if isinstance(value, Mapping):
+            return "dict:" + ",".join(
+                f"{self.fingerprint(key)}={self.fingerprint(item)}"
+                for key, item in sorted(value.items(), key=lambda pair: repr(pair[0])))
+        if isinstance(value, list | tuple):
+            return "list:" + ",".join(self.fingerprint(item) for item in value)
+        if isinstance(value, set | frozenset):
+            return "set:" + ",".join(sorted(self.fingerprint(item) for item in value))
+        if isinstance(value, Content):
+            return self._describe_content(value)
+        if isinstance(value, Oficina):
+            return f"oficina:{self.fingerprint(value.data)}:{value.url}:{value.save_as}"
+        if isinstance(value, Compliance):
+            return f"cumplimiento:{json.dumps(value.document, sort_keys=True)}:{value.reason}"
+        if isinstance(value, PaginatorPage):
+            return (f"pagina:{value.number}:{value.url}:{value.save_as}:"
+                    f"{self.fingerprint(value.paginator)}:{self.fingerprint(value.object_list)}")
+        if isinstance(value, Paginator):
+            return f"paginador:{value.num_pages}:{value.count}:{value.per_page}:{value.name}"
+        if isinstance(value, URLWrapper):
+            return f"{type(value).__name__}:{value.name}:{value.slug}:{value.url}"
+        if is_dataclass(value) and not isinstance(value, type):
+            return type(value).__name__ + ":" + ",".join(
+                f"{item.name}={self.fingerprint(getattr(value, item.name))}"
+                for item in fields(value))
+        raise Untrusted(type(value).__name__)
+
+    def _describe_content(self, item: Content) -> str:
+        source = Path(item.source_path)
+        raw = source.read_bytes()
+        # Its URL and output path follow from the file and the settings (already in
+        # the build fingerprint); asking Pelican for them again would cost more.
+        parts = [type(item).__name__, str(source), hashlib.sha256(raw).hexdigest(),
+                 str(getattr(item, "status", ""))]
+        foto = getattr(item, "foto", None)
+        if foto is not None:
+            parts.append(self.fingerprint(foto))
+        if _INTERNAL_LINK.search(raw):
+            parts.append(self.url_map)
+        return ":".join(parts)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def _stored(self, key: str) -> str | None:
+        try:
+            return self._path(key).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _store(self, key: str, html: str) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{key}.{os.getpid()}")
+        temporary.write_text(html, encoding="utf-8")
+        os.replace(temporary, path)
+
+
+class CachedTemplate:
+    """Stands in for a Jinja template: `render` goes through the page cache."""
+
+    def __init__(self, template, cache: PageCache):
+        self.template = template
+        self.cache = cache
+        self.name = template.name
+
+    def render(self, *args, **kwargs) -> str:
+        localcontext = dict(*args, **kwargs)
+        return self.cache.render(self.template, localcontext, self.template.globals)
+
+
+def _render_recording(template, localcontext: dict) -> tuple[str, set[str]]:
+    global _recording  # noqa: PLW0603 - one render at a time; the recorder is its state
+    _recording = set()
+    try:
+        html = template.render(localcontext)
+        return html, _recording
+    finally:
+        _recording = None
+
+
+def _load_manifest(path: Path) -> dict[str, list[str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# --- Pelican signals (connected in __init__.py) ------------------------------------------
+
+
+def record_lookups(generator) -> None:
+    """generator_init: templates render in a recording context, through the page cache."""
+    generator.env.context_class = RecordingContext
+    get_template = generator.get_template
+
+    def cached_get_template(name):
+        template = get_template(name)
+        cache = generator.settings.get(PAGE_CACHE)
+        return CachedTemplate(template, cache) if cache is not None else template
+
+    generator.get_template = cached_get_template
+
+
+def open_page_cache(generators) -> None:
+    """all_generators_finalized: every item is read, so every URL is known."""
+    if not generators:
+        return
+    settings = generators[0].settings
+    if not settings.get(PAGE_CACHE_DIR):
+        return
+    context = generators[0].context
+    urls = sorted(
+        (str(path), getattr(item, "url", ""))
+        for name in ("generated_content", "static_content")
+        for path, item in context.get(name, {}).items()
+    )
+    url_map = hashlib.sha256(repr(urls).encode()).hexdigest()
+    settings[PAGE_CACHE] = PageCache(Path(settings[PAGE_CACHE_DIR]),
+                                     settings[BUILD_FINGERPRINT], url_map)
+
+
+def save_page_cache(pelican) -> None:
+    """finalized: keep this build's pages for the next one."""
+    cache = pelican.settings.pop(PAGE_CACHE, None)
+    if cache is not None:
+        cache.save()
+        pelican.settings[PAGE_STATS] = (cache.rendered, cache.reused)
+        logger.info("Páginas: %d generadas, %d reutilizadas de la construcción anterior",
+                    cache.rendered, cache.reused)

@@ -1,0 +1,111 @@
+"""Incremental builds: after each kind of edit, a build that reuses the previous build's
+pages gives exactly the same files as a clean build of the same content.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from chitaga.build import build_site
+from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} no está en {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def change_news(content: Path, theme: Path) -> None:
+    append(next((content / "noticias/gobierno").glob("*.md")), "\nUn párrafo nuevo.\n")
+
+
+def add_news(content: Path, theme: Path) -> None:
+    (content / "noticias/hacienda/2026-11-02-nueva-noticia-de-prueba.md").write_text(
+        "---\ntitulo: Nueva noticia de prueba\nfecha: 2026-11-02\n"
+        "resumen: Una noticia agregada entre dos construcciones.\n---\nTexto.\n",
+        encoding="utf-8")
+
+
+def delete_contract(content: Path, theme: Path) -> None:
+    (content / "contratos/juridica/cps-003-2026.yml").unlink()
+
+
+def rename_tramite(content: Path, theme: Path) -> None:
+    folder = content / "tramites/hacienda"
+    (folder / "paz-y-salvo-municipal.yml").rename(folder / "paz-y-salvo.yml")
+
+
+def change_template(content: Path, theme: Path) -> None:
+    replace(theme / "templates/base.html", "Saltar al contenido principal",
+            "Ir al contenido principal")
+
+
+def change_offices(content: Path, theme: Path) -> None:
+    replace(content / "oficinas.yml", "Secretaría de Hacienda y Tesorería",
+            "Secretaría de Hacienda Municipal")
+
+
+def change_institutional_page(content: Path, theme: Path) -> None:
+    path = content / "paginas/juridica/terminos-y-condiciones.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^titulo: .*$", "titulo: Condiciones de uso", text, count=1,
+                           flags=re.MULTILINE), encoding="utf-8")
+
+
+EDITS = [change_news, add_news, delete_contract, rename_tramite, change_template,
+         change_offices, change_institutional_page]
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    content = tmp_path / "incremental" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    theme = tmp_path / "tema"
+    shutil.copytree(ROOT / "theme", theme)
+    return content, theme
+
+
+def clean_build(content: Path, theme: Path, where: Path) -> dict[str, bytes]:
+    fresh = where / "content"  # a folder with no .cache beside it
+    shutil.copytree(content, fresh)
+    build_site(fresh, where / "output", PREVIEW_SETTINGS, {"THEME": str(theme)})
+    return files_of(where / "output")
+
+
+def build(content: Path, theme: Path, output: Path) -> int:
+    """Build incrementally; the number of pages reused from the previous build."""
+    return build_site(content, output, PREVIEW_SETTINGS, {"THEME": str(theme)}).pages_reused
+
+
+def test_incremental_builds_equal_clean_builds_after_each_edit(workspace, tmp_path):
+    content, theme = workspace
+    output = tmp_path / "output"
+    assert build(content, theme, output) == 0
+    total = len(list(output.rglob("*.html")))
+    assert build(content, theme, output) == total  # nothing changed: nothing is rendered
+    for number, edit in enumerate(EDITS):
+        edit(content, theme)
+        reused = build(content, theme, output)
+        expected = clean_build(content, theme, tmp_path / f"limpia-{number}")
+        incremental = files_of(output)
+        assert sorted(incremental) == sorted(expected), edit.__name__
+        different = [name for name in expected if incremental[name] != expected[name]]
+        assert not different, f"{edit.__name__}: {different[:5]}"
+        if edit in (change_template, change_offices, change_institutional_page):
+            assert reused < total / 2, edit.__name__  # these touch every page
+        else:
+            assert reused > total / 2, edit.__name__  # one item: most pages are reused
