@@ -187,7 +187,8 @@ def _build(content_dir: Path, output_dir: Path, settings: Path) -> None:
         print(f"Error: {error}. La carpeta {output_dir.name}/ anterior no cambió.",
               file=sys.stderr)
         raise Exit(code=1) from None
-    print(f"Sitio construido en {result.output_dir}: {result.html_pages} páginas "
+    reused = f", {result.pages_reused} sin cambios" if result.pages_reused else ""
+    print(f"Sitio construido en {result.output_dir}: {result.html_pages} páginas{reused} "
           f"en {result.seconds:.1f} s.")
 
 
