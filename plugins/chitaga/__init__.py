@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import datetime
+import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import blinker
 from pelican import signals
 
 from .compliance import build_time
@@ -57,10 +59,12 @@ def pin_sitemap_clock(pelican):
     pelican-sitemap dates pages that have no date (lists, trámites, contracts)
     with the moment it was imported, so two builds would differ.
     """
-    if SITEMAP_PLUGIN not in pelican.settings["PLUGINS"]:
+    sitemap = sys.modules.get("pelican.plugins.sitemap.sitemap")
+    if sitemap is None:
         return
-    from pelican.plugins.sitemap import sitemap  # noqa: PLC0415 - only when it is used
-
+    if SITEMAP_PLUGIN not in pelican.settings["PLUGINS"]:
+        _disconnect_plugins_of_earlier_builds(sitemap)
+        return
     timezone = pelican.settings.get("TIMEZONE") or "America/Bogota"
     sitemap.generator.now = build_time(timezone).replace(microsecond=0)
     # It also remembers the Pelican of a build that failed before writing the
@@ -69,9 +73,26 @@ def pin_sitemap_clock(pelican):
     sitemap.generator.page_queue = []
 
 
+def _disconnect_plugins_of_earlier_builds(sitemap) -> None:
+    """A production build connected sitemap and precompress for the whole process;
+    a later preview build in the same process (tests, `invoke servir`) must not run them."""
+    generator = sitemap.generator
+    signals.get_generators.disconnect(generator.init)
+    signals.content_written.disconnect(generator.queue_page)
+    signals.finalized.disconnect(generator.finalize)
+    precompress = sys.modules.get("pelican.plugins.precompress")
+    if precompress is not None:
+        blinker.signal("compress").disconnect(precompress.compress_files)
+
+
 def write_server_files(pelican):
-    """The Apache .htaccess, with the CSP hash of the inline CSS just written."""
-    write_htaccess(Path(pelican.output_path))
+    """The Apache .htaccess, with the CSP hash of the inline CSS just written.
+
+    Only for the public site: a local preview is not served by Apache, and the
+    hash needs every page read back.
+    """
+    if not pelican.settings["RELATIVE_URLS"]:
+        write_htaccess(Path(pelican.output_path))
 
 
 def add_readers(readers):

@@ -100,7 +100,8 @@ class YamlContentReader(ContentReader):
         metadata = {**document.data, **self.office_metadata(document)}
         title_field = "nombre" if document.file.kind == "tramites" else "referencia"
         metadata["title"] = str(document.data.get(title_field, document.file.slug))
-        return None, metadata
+        # "" and not None: Pelican's reader cache does not keep a None content.
+        return "", metadata
 
 
 def _text_for_pelican(value):
