@@ -96,7 +96,10 @@ def test_incremental_builds_equal_clean_builds_after_each_edit(workspace, tmp_pa
     output = tmp_path / "output"
     assert build(content, theme, output) == 0
     total = len(list(output.rglob("*.html")))
+    page = output / "tramites/certificado-de-residencia/index.html"
+    inode = page.stat().st_ino
     assert build(content, theme, output) == total  # nothing changed: nothing is rendered
+    assert page.stat().st_ino == inode  # and the file is the same, linked, not rewritten
     for number, edit in enumerate(EDITS):
         edit(content, theme)
         reused = build(content, theme, output)

@@ -26,7 +26,7 @@ from .generators import (
     RobotsGenerator,
     TramitesGenerator,
 )
-from .incremental import open_page_cache, record_lookups, save_page_cache
+from .incremental import linking_writer, open_page_cache, record_lookups, save_page_cache
 from .readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
 from .server_config import write_htaccess
 from .validation import InvalidContent, check_content
@@ -122,6 +122,7 @@ def register():
     signals.initialized.connect(pin_sitemap_clock)
     signals.finalized.connect(write_server_files)
     signals.generator_init.connect(record_lookups)
+    signals.get_writer.connect(linking_writer)
     signals.all_generators_finalized.connect(open_page_cache)
     signals.finalized.connect(save_page_cache)
     signals.readers_init.connect(add_readers)

@@ -22,7 +22,7 @@ from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
 
 from .images import BadImage
-from .incremental import BUILD_FINGERPRINT, PAGE_CACHE_DIR, PAGE_STATS
+from .incremental import BUILD_FINGERPRINT, PAGE_CACHE_DIR, PAGE_STATS, PREVIOUS_OUTPUT
 from .site import site_url
 from .validation import InvalidContent
 from .validation_cache import fingerprint
@@ -59,6 +59,8 @@ def build_site(
     staging = output_dir.parent / f".{output_dir.name}-nuevo-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     settings = _settings(Path(settings_file), content_dir, staging, overrides or {})
+    if output_dir.is_dir():
+        settings[PREVIOUS_OUTPUT] = str(output_dir)  # unchanged pages are linked from it
     _make_errors_fatal()
     try:
         _run_pelican(settings, staging)

@@ -31,6 +31,7 @@ from pelican.contents import Content
 from pelican.paginator import Page as PaginatorPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
+from pelican.writers import Writer
 
 from .compliance import Compliance
 from .contents import Oficina
@@ -40,6 +41,7 @@ PAGE_CACHE_DIR = "CHITAGA_PAGE_CACHE_DIR"  # settings set by build.py; without t
 BUILD_FINGERPRINT = "CHITAGA_BUILD_FINGERPRINT"
 PAGE_CACHE = "CHITAGA_PAGE_CACHE"
 PAGE_STATS = "CHITAGA_PAGE_STATS"  # (rendered, reused), left in the settings for build.py
+PREVIOUS_OUTPUT = "CHITAGA_PREVIOUS_OUTPUT"  # the output folder of the last build, if any
 # Content whose text links to other files ({filename}...) also depends on their URLs.
 _INTERNAL_LINK = re.compile(rb"\{(filename|static|attach|category|tag|author|index)\}")
 
@@ -63,12 +65,15 @@ class Untrusted(Exception):
 class PageCache:
     """HTML of the last build's pages, with the variables each one read."""
 
-    def __init__(self, folder: Path, build_fingerprint: str, url_map: str):
+    def __init__(self, folder: Path, build_fingerprint: str, url_map: str,
+                 previous_output: Path | None = None):
         self.folder = folder
         self.build_fingerprint = build_fingerprint
         self.url_map = url_map  # changes when a file is added, removed or renamed
-        self.read_names: dict[str, list[str]] = _load_manifest(folder / MANIFEST)
-        self.new_names: dict[str, list[str]] = {}
+        self.previous_output = previous_output
+        self.last_build: dict[str, dict] = _load_manifest(folder / MANIFEST)
+        self.this_build: dict[str, dict] = {}
+        self.unchanged: set[str] = set()  # pages whose last build's file can be linked
         self.used: set[str] = set()
         self.rendered = 0
         self.reused = 0
@@ -76,12 +81,15 @@ class PageCache:
 
     def render(self, template, localcontext: dict, environment_globals: Mapping) -> str:
         output_file = str(localcontext.get("output_file", ""))
-        names = self.read_names.get(output_file)
-        if names is not None:
+        last = self.last_build.get(output_file)
+        if last is not None:
+            names = last["nombres"]
             key = self._key(template.name, output_file, names, localcontext, environment_globals)
             if key is not None and (html := self._stored(key)) is not None:
                 self.reused += 1
                 self._remember(output_file, names, key)
+                if key == last["clave"]:
+                    self.unchanged.add(output_file)
                 return html
         html, names = _render_recording(template, localcontext)
         self.rendered += 1
@@ -95,7 +103,7 @@ class PageCache:
         """Write the manifest and drop the stored pages this build did not use."""
         self.folder.mkdir(parents=True, exist_ok=True)
         temporary = self.folder / f".{MANIFEST}.{os.getpid()}"
-        temporary.write_text(json.dumps(self.new_names, sort_keys=True), encoding="utf-8")
+        temporary.write_text(json.dumps(self.this_build, sort_keys=True), encoding="utf-8")
         os.replace(temporary, self.folder / MANIFEST)
         for shard in self.folder.iterdir():
             if shard.is_dir():
@@ -103,8 +111,15 @@ class PageCache:
                     if stored.name not in self.used:
                         stored.unlink(missing_ok=True)
 
+    def previous_file(self, output_file: str) -> Path | None:
+        """The last build's file for a page rendered exactly as then, to link instead of
+        writing it again (the output folder is new on every build: build.py)."""
+        if self.previous_output is None or output_file not in self.unchanged:
+            return None
+        return self.previous_output / output_file
+
     def _remember(self, output_file: str, names: Iterable[str], key: str) -> None:
-        self.new_names[output_file] = sorted(names)
+        self.this_build[output_file] = {"nombres": sorted(names), "clave": key}
         self.used.add(key)
 
     def _key(self, template_name, output_file, names, localcontext, environment_globals):
@@ -218,15 +233,42 @@ def _render_recording(template, localcontext: dict) -> tuple[str, set[str]]:
         _recording = None
 
 
-def _load_manifest(path: Path) -> dict[str, list[str]]:
+def _load_manifest(path: Path) -> dict[str, dict]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {name: entry for name, entry in data.items()
+            if isinstance(entry, dict) and {"nombres", "clave"} <= entry.keys()}
+
+
+class LinkingWriter(Writer):
+    """Pelican's writer, but a page rendered exactly as in the last build is a hard link
+    to the last build's file: no bytes written, and the old folder is cheap to delete."""
+
+    def _open_w(self, filename, encoding, override=False):
+        cache = self.settings.get(PAGE_CACHE)
+        if cache is not None and not override and filename not in self._written_files:
+            previous = cache.previous_file(os.path.relpath(filename, self.output_path))
+            if previous is not None:
+                try:
+                    os.link(previous, filename)
+                except OSError:
+                    pass  # gone, or another file system: write it as usual
+                else:
+                    self._written_files.add(filename)
+                    return open(os.devnull, "w", encoding=encoding)
+        return super()._open_w(filename, encoding, override)
 
 
 # --- Pelican signals (connected in __init__.py) ------------------------------------------
+
+
+def linking_writer(pelican) -> type[Writer]:
+    """get_writer: the writer that links unchanged pages."""
+    return LinkingWriter
 
 
 def record_lookups(generator) -> None:
@@ -256,8 +298,10 @@ def open_page_cache(generators) -> None:
         for path, item in context.get(name, {}).items()
     )
     url_map = hashlib.sha256(repr(urls).encode()).hexdigest()
+    previous = settings.get(PREVIOUS_OUTPUT)
     settings[PAGE_CACHE] = PageCache(Path(settings[PAGE_CACHE_DIR]),
-                                     settings[BUILD_FINGERPRINT], url_map)
+                                     settings[BUILD_FINGERPRINT], url_map,
+                                     Path(previous) if previous else None)
 
 
 def save_page_cache(pelican) -> None:
