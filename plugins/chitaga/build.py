@@ -10,6 +10,7 @@ import hashlib
 import logging
 import os
 import shutil
+import subprocess
 import time
 import traceback
 from dataclasses import dataclass
@@ -173,4 +174,19 @@ def _replace_folder(new: Path, target: Path) -> None:
     if target.exists():
         os.rename(target, previous)
     os.rename(new, target)
-    shutil.rmtree(previous, ignore_errors=True)
+    if previous.exists():
+        _delete_in_background(previous)
+
+
+def _delete_in_background(folder: Path) -> None:
+    """Delete the replaced site without making the build wait for it.
+
+    With thousands of pages this takes seconds (one directory per page), and
+    the new site is already in place. If `rm` cannot start, delete it here.
+    """
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(folder)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
