@@ -185,8 +185,8 @@ def _delete_in_background(folder: Path) -> None:
     the new site is already in place. If `rm` cannot start, delete it here.
     """
     try:
-        subprocess.Popen(["rm", "-rf", "--", str(folder)], start_new_session=True,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    except OSError:
+        # The shell starts `rm` on its own and returns at once: nothing to wait for here.
+        subprocess.run(["sh", "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(folder)],
+                       check=True, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.CalledProcessError):
         shutil.rmtree(folder, ignore_errors=True)
