@@ -54,12 +54,15 @@ def test_github_workflow_publishes_on_main_daily_with_full_history_after_the_tes
                                             "invoke publicar"))
     assert validate < test < publish
     assert "SOURCE_DATE_EPOCH" in runs[publish]
+    cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".cache"  # incremental builds across runs
     assert "secrets." not in runs[publish]  # secrets reach the command through env only
 
 
 def test_gitlab_ci_publishes_on_main_and_schedules_with_full_history_after_the_tests():
     ci = yaml.safe_load(GITLAB_CI.read_text())
     assert ci["variables"]["GIT_DEPTH"] == "0"
+    assert ci["default"]["cache"]["paths"] == [".cache/"]  # incremental builds across runs
     assert ci["stages"] == ["validar", "probar", "publicar"]
     assert "invoke validar" in " ".join(ci["validar"]["script"])
     assert "bash tests/ejecutar.sh" in ci["probar"]["script"]
