@@ -148,7 +148,9 @@ def _reader_cache(settings_file: Path, content_dir: Path) -> dict:
     either changes, a fresh cache starts and the stale ones are removed.
     """
     digest = hashlib.sha256(fingerprint().encode() + settings_file.read_bytes())
-    prefix = f"pelican-{content_dir.name}-"
+    # One cache per settings file: a preview and a production build of the same
+    # content do not throw away each other's cache.
+    prefix = f"pelican-{content_dir.name}-{settings_file.stem}-"
     cache_dir = content_dir.parent / ".cache" / f"{prefix}{digest.hexdigest()[:16]}"
     for stale in cache_dir.parent.glob(f"{prefix}*"):
         if stale != cache_dir:
