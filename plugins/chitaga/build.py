@@ -26,7 +26,7 @@ from .images import BadImage
 from .incremental import BUILD_FINGERPRINT, PAGE_CACHE_DIR, PAGE_STATS, PREVIOUS_OUTPUT
 from .site import site_url
 from .validation import InvalidContent
-from .validation_cache import fingerprint
+from .validation_cache import cache_root, fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def _page_cache(settings: dict, settings_file: Path, content_dir: Path,
             digest.update(str(path.relative_to(settings["THEME"])).encode() + b"\0")
             digest.update(path.read_bytes())
     return {
-        PAGE_CACHE_DIR: str(content_dir.parent / ".cache" / f"paginas-{content_dir.name}-{folder}"),
+        PAGE_CACHE_DIR: str(cache_root(content_dir) / f"paginas-{content_dir.name}-{folder}"),
         BUILD_FINGERPRINT: digest.hexdigest(),
     }
 
@@ -151,7 +151,7 @@ def _reader_cache(settings_file: Path, content_dir: Path) -> dict:
     # One cache per settings file: a preview and a production build of the same
     # content do not throw away each other's cache.
     prefix = f"pelican-{content_dir.name}-{settings_file.stem}-"
-    cache_dir = content_dir.parent / ".cache" / f"{prefix}{digest.hexdigest()[:16]}"
+    cache_dir = cache_root(content_dir) / f"{prefix}{digest.hexdigest()[:16]}"
     for stale in cache_dir.parent.glob(f"{prefix}*"):
         if stale != cache_dir:
             shutil.rmtree(stale, ignore_errors=True)

@@ -19,6 +19,7 @@ from .contents import Contrato, OfficeContent, Oficina, Tramite
 from .images import BadImage, web_image
 from .indicators import to_csv, to_json
 from .readers import SITE_SETTING
+from .validation_cache import cache_root
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ class NewsImagesGenerator(Generator):
 
     def generate_context(self):
         site = self.settings[SITE_SETTING]
-        cache_dir = site.content_dir.parent / ".cache" / "imagenes"
+        cache_dir = cache_root(site.content_dir) / "imagenes"
         self.files: dict[str, bytes] = {}
         for article in self.context.get("articles", []):
             imagen = getattr(article, "imagen", None)

@@ -31,9 +31,14 @@ RACY_SECONDS = 2
 _PLUGIN_DIR = Path(__file__).resolve().parent
 
 
+def cache_root(content_dir: Path) -> Path:
+    """`.cache/` beside the content folder: where every cache of the build lives."""
+    return content_dir.parent / ".cache"
+
+
 def cache_file_for(content_dir: Path) -> Path:
     """`.cache/validacion-<content folder>.json` beside the content folder."""
-    return content_dir.parent / ".cache" / f"validacion-{content_dir.name}.json"
+    return cache_root(content_dir) / f"validacion-{content_dir.name}.json"
 
 
 def fingerprint() -> str:
