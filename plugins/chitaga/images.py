@@ -17,6 +17,8 @@ from xml.etree import ElementTree
 import PIL
 from PIL import Image, ImageOps
 
+from .yaml_loader import SourceError, read_bytes
+
 MAX_WIDTH = 800
 MAX_BYTES = 60 * 1024
 QUALITIES = (80, 70, 60, 50, 40)
@@ -50,9 +52,9 @@ def web_image(content_dir: Path, archivo: str, cache_dir: Path | None) -> Encode
     """The web versions of content/<archivo> (e.g. adjuntos/gobierno/foto.jpg)."""
     source = content_dir / archivo
     try:
-        data = source.read_bytes()
-    except OSError as error:
-        raise BadImage(f"no se pudo leer la imagen {archivo} ({error.strerror})") from error
+        data = read_bytes(source, limited=False)  # never a link, a pipe or a device
+    except SourceError as error:
+        raise BadImage(f"no se pudo usar la imagen {archivo}: {error.message}") from None
     if source.suffix.lower() == VECTOR_SUFFIX:
         width, height = _svg_size(data)
         return Encoded(WebImage(archivo, None, width, height), {})

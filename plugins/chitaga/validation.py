@@ -21,7 +21,7 @@ from .file_checks import FileReport, check_document, check_file
 from .site import Problem, Site
 from .site_rules import SiteInputs, cross_file_problems
 from .validation_cache import ValidationCache, cache_file_for, content_hash, stat_key
-from .yaml_loader import SourceError, check_size
+from .yaml_loader import SourceError, read_bytes
 
 TIMEZONE = ZoneInfo("America/Bogota")
 PARALLEL_FROM = 200
@@ -91,7 +91,7 @@ def _check_site_files(site: Site, findings: list) -> dict[str, FileReport]:
             findings.append((name, 1, "", f"falta el archivo {name}"))
             continue
         try:
-            raw = _read(path)
+            raw = read_bytes(path)
         except SourceError as error:
             findings.append((name, error.line, "", error.message))
             continue
@@ -121,10 +121,10 @@ def _check_files(files: list[ContentFile], cache: ValidationCache,
     for file in files:
         path = os.path.join(file.content_dir, file.relpath)
         try:
-            key = stat_key(os.stat(path))
+            key = stat_key(path)
             cached = cache.get_unchanged(file.relpath, key)
             if cached is None:
-                raw = _read(path)
+                raw = read_bytes(path)
                 digest = content_hash(raw)
                 cached = cache.get(file.relpath, digest, key)
         except SourceError as error:
@@ -156,16 +156,6 @@ def _run(jobs: list[tuple[str, str, bytes]], processes: int | None) -> list[File
 
 def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-
-
-def _read(path: str | Path) -> bytes:
-    """The file's bytes, refusing one over the size limit before reading it."""
-    try:
-        with open(path, "rb") as stream:
-            check_size(os.fstat(stream.fileno()).st_size)
-            return stream.read()
-    except OSError as error:
-        raise SourceError(_unreadable(error)) from None
 
 
 def _unreadable(error: OSError) -> str:

@@ -57,7 +57,9 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def stat_key(status: os.stat_result) -> list[int]:
+def stat_key(path: str | os.PathLike) -> list[int]:
+    """Size, times and inode of the entry itself: a link is not taken for its target."""
+    status = os.lstat(path)
     return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
 
 

@@ -6,7 +6,10 @@ office staff; nothing here lets a PyYAML exception or a traceback escape.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,8 +115,41 @@ class YamlDocument:
 
 def read_text(path: Path) -> str:
     """Return the file as text; refuse huge, empty and non-UTF-8 files."""
-    check_size(path.stat().st_size)
-    return decode_text(path.read_bytes())
+    return decode_text(read_bytes(path))
+
+
+# Never follow a link, never wait for the writer of a named pipe.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+NOT_A_REGULAR_FILE = (
+    "no es un archivo normal (es un enlace simbólico, una tubería o un dispositivo); "
+    "el sitio no lo lee: ponga en su lugar una copia del archivo"
+)
+
+
+def read_bytes(path: str | Path, *, limited: bool = True) -> bytes:
+    """The bytes of a regular file; one over MAX_FILE_BYTES is refused before reading it
+    (unless not `limited`: photos have their own limits).
+
+    A symbolic link, a pipe or a device is refused without reading it, even if it
+    replaced the file after the content folder was listed.
+    """
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise SourceError(NOT_A_REGULAR_FILE) from None
+        raise SourceError(f"no se pudo leer el archivo ({error.strerror})") from None
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise SourceError(NOT_A_REGULAR_FILE)
+        if limited:
+            check_size(status.st_size)
+        try:
+            # A file that grows meanwhile stops one byte over the limit (refused later).
+            return stream.read(MAX_FILE_BYTES + 1 if limited else -1)
+        except OSError as error:
+            raise SourceError(f"no se pudo leer el archivo ({error.strerror})") from None
 
 
 def check_size(size: int) -> None:
