@@ -16,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import schemas
-from .content_files import SITE_FILES, ContentFile, discover
+from .content_files import SITE_FILES, ContentFile, Discovery, discover
 from .file_checks import FileReport, check_document, check_file
 from .site import Problem, Site
 from .site_rules import SiteInputs, cross_file_problems
@@ -49,8 +49,8 @@ def check_content(content_dir: Path, *, today: datetime.date | None = None,
         site.add_problem("", None, "", "la carpeta de contenido no existe")
         return site
     findings: list[tuple[str, int, str, str]] = []
-    site_reports = _check_site_files(site, findings)
     found = discover(content_dir)
+    site_reports = _check_site_files(site, found, findings)
     site.files = {file.relpath: file for file in found.files}
     findings += [(stray.relpath, 1, "", stray.reason) for stray in found.strays]
     cache = ValidationCache(cache_file_for(content_dir) if use_cache else None)
@@ -82,11 +82,15 @@ def summary(problems: list[Problem]) -> str:
     return f"{len(problems)} {errors} en {files} {archivos}"
 
 
-def _check_site_files(site: Site, findings: list) -> dict[str, FileReport]:
+def _check_site_files(site: Site, found: Discovery,
+                      findings: list) -> dict[str, FileReport]:
     """Check entidad.yml, oficinas.yml and plan.yml, and keep their data in site."""
     reports = {}
+    refused = {stray.relpath for stray in found.strays}
     for name in SITE_FILES:
         path = site.content_dir / name
+        if name in refused:  # a link or a special file: discover() said why
+            continue
         if not path.is_file():
             findings.append((name, 1, "", f"falta el archivo {name}"))
             continue
