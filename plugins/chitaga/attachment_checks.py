@@ -110,10 +110,6 @@ def _photo_problem(content_dir: Path, path: str) -> str | None:
     if stream is None:
         return None  # not a regular file inside content/: file_checks refuses it
     with stream:
-        if stream.read(5) == b"%PDF-":
-            return (f"el archivo {path} es un documento PDF, no una imagen; suba la foto en "
-                    "JPG, PNG, WebP o GIF (un PDF se enlaza como documento, no como imagen)")
-        stream.seek(0)
         found = read_header(stream)
     if isinstance(found, str):
         return f"el archivo {path} {found}"
@@ -132,6 +128,10 @@ def _photo_problem(content_dir: Path, path: str) -> str | None:
 
 def read_header(stream) -> tuple[str, tuple[int, int]] | str:
     """(format, size) from an image's header, without decoding it; or what is wrong."""
+    if stream.read(5) == b"%PDF-":
+        return ("es un documento PDF, no una imagen; suba la foto en JPG, PNG, WebP o GIF "
+                "(un PDF se enlaza como documento, no como imagen)")
+    stream.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
