@@ -108,7 +108,7 @@ def _photo_problem(content_dir: Path, path: str) -> str | None:
     """What is wrong with the photo at content/<path>, or None."""
     stream = _open_regular(content_dir, path)
     if stream is None:
-        return None  # not a regular file inside content/: file_checks refuses it
+        return None  # a link out of content/ or a special file: never read here
     with stream:
         found = read_header(stream)
     if isinstance(found, str):
