@@ -123,7 +123,8 @@ def register():
     signals.initialized.connect(pin_sitemap_clock)
     signals.initialized.connect(start_counting)
     signals.content_written.connect(measure_page)
-    # First of the finalized steps: a site over budget must not save the page cache.
+    # First of the finalized steps: a build that fails here must not save the page cache,
+    # or the next build would link the last good page in place of the edited one.
     signals.finalized.connect(refuse_pages_over_budget)
     signals.finalized.connect(write_server_files)
     signals.generator_init.connect(record_lookups)
