@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import random
 import re
 import shutil
 from pathlib import Path
@@ -20,6 +21,7 @@ from PIL import Image
 
 from chitaga import images
 from chitaga.build import BuildFailed, build_site
+from chitaga.page_budget import PagesOverBudget
 from conftest import PREVIEW_SETTINGS, SAMPLE_CONTENT, BuiltSite
 
 BUDGET = 13 * 1024  # one round trip: the first TCP window holds about 14.6 KB
@@ -170,8 +172,10 @@ def test_encoded_photos_are_reused_from_the_cache(tmp_path, monkeypatch):
 
 
 def test_a_broken_photo_stops_the_build_naming_the_news_and_the_image(content_copy, tmp_path):
-    (content_copy / "adjuntos/planeacion/placa-huella-vereda-el-roble.jpg").write_bytes(
-        b"esto no es una imagen")
+    # Its header is sound, so the validator (which reads only headers) lets it through;
+    # its pixels are cut short, which only decoding it can tell.
+    photo = content_copy / "adjuntos/planeacion/placa-huella-vereda-el-roble.jpg"
+    photo.write_bytes(photo.read_bytes()[:2000])
     output = tmp_path / "output"
     output.mkdir()
     (output / "index.html").write_text("sitio anterior")
@@ -180,14 +184,31 @@ def test_a_broken_photo_stops_the_build_naming_the_news_and_the_image(content_co
     message = str(failure.value)
     assert message.startswith("content/noticias/planeacion/2025-06-18-inician-obras")
     assert "adjuntos/planeacion/placa-huella-vereda-el-roble.jpg no se pudo abrir" in message
-    assert "guárdela de nuevo como JPG o PNG" in message
+    assert "dañada o incompleta" in message and "guárdela de nuevo como JPG o PNG" in message
+    assert "<" not in message  # no Python object (<_io.BytesIO ...>) in the message
     assert [p.name for p in output.iterdir()] == ["index.html"]  # the old site stays
 
 
 # --- Lists that grow ------------------------------------------------------------------
 
 
-TRAMITE = """nombre: Trámite de prueba {n:03d}
+# The items' texts differ as real ones do (names, objects, summaries): the same text
+# repeated would compress so well that a list of a hundred items would fit the budget on
+# one page, and the pagination tests could not fail. Made-up words of random syllables
+# compress about as much as real varied Spanish prose (2 to 3 times).
+SYLLABLES = [consonant + vowel for consonant in "bcdfglmnprstvz" for vowel in "aeiou"]
+
+
+def prose(seed: int, length: int) -> str:
+    """Deterministic text of made-up words, about `length` characters long."""
+    chooser = random.Random(seed)
+    words: list[str] = []
+    while sum(len(word) + 1 for word in words) < length:
+        words.append("".join(chooser.choices(SYLLABLES, k=chooser.randint(1, 4))))
+    return " ".join(words).capitalize()
+
+
+TRAMITE = """nombre: {nombre}
 descripcion: Un trámite de prueba para llenar la lista de la A a la Z con muchos elementos.
 dirigido_a: [persona_natural]
 requisitos: [Documento de identidad]
@@ -203,11 +224,8 @@ tiempo_respuesta:
 CONTRATO = """referencia: CPS-{n:03d}-2024
 modalidad: contratacion_directa
 tipo: prestacion_de_servicios
-objeto: >-
-  Prestación de servicios de apoyo a la gestión número {n} para la Secretaría de
-  Gobierno del Municipio de Chitagá durante la vigencia 2024, con las actividades
-  descritas en los estudios previos.
-valor: 12000000
+objeto: {objeto}
+valor: {valor}
 contratista:
   nombre: Persona Contratista {n}
   tipo_documento: CC
@@ -217,33 +235,47 @@ estado: liquidado
 """
 
 NOTICIA = """---
-titulo: Noticia de prueba número {n}
+titulo: Noticia {n}, {titulo}
 fecha: 2024-{month:02d}-{day:02d}
-resumen: >-
-  Resumen de la noticia de prueba número {n}, con la extensión de un resumen real
-  de una noticia del municipio.
+resumen: {resumen}
 ---
 Texto de la noticia {n}.
 """
 
+OFFICES = ("despacho", "gobierno", "planeacion", "hacienda", "juridica", "personeria")
+
+
+TRAMITES, CONTRATOS, NOTICIAS = 130, 100, 45
+
+
+def crowd(content: Path) -> None:
+    """Add TRAMITES trámites (over the six offices), CONTRATOS contracts and NOTICIAS news
+    of one office: with their lists on one page each, every list is over budget."""
+    for n in range(TRAMITES):
+        folder = content / "tramites" / OFFICES[n % len(OFFICES)]
+        folder.mkdir(exist_ok=True)
+        (folder / f"tramite-de-prueba-{n:03d}.yml").write_text(
+            TRAMITE.format(nombre=f"Trámite {n:03d}, {prose(n, 140)}"), encoding="utf-8")
+    (content / "contratos/gobierno").mkdir()
+    for n in range(CONTRATOS):
+        (content / f"contratos/gobierno/cps-{n:03d}-2024.yml").write_text(
+            CONTRATO.format(n=n, doc=1000000100 + n, month=n % 12 + 1, day=n % 28 + 1,
+                            objeto=prose(1000 + n, 150), valor=1_000_000 + n * 137_911),
+            encoding="utf-8")
+    for n in range(NOTICIAS):
+        (content / f"noticias/gobierno/2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}-prueba-{n}.md"
+         ).write_text(NOTICIA.format(n=n, month=n % 12 + 1, day=n % 28 + 1,
+                                     titulo=prose(2000 + n, 60), resumen=prose(3000 + n, 280)),
+                      encoding="utf-8")
+
 
 @pytest.fixture(scope="module")
 def crowded_site(tmp_path_factory) -> BuiltSite:
-    """The sample site plus 90 trámites, 70 contracts and 30 news of one office."""
+    """The sample site, crowded (see crowd)."""
     base = tmp_path_factory.mktemp("lleno")
     content = base / "content"
     shutil.copytree(SAMPLE_CONTENT, content)
-    for n in range(90):
-        (content / f"tramites/gobierno/tramite-de-prueba-{n:03d}.yml").write_text(
-            TRAMITE.format(n=n), encoding="utf-8")
-    (content / "contratos/gobierno").mkdir()
-    for n in range(70):
-        (content / f"contratos/gobierno/cps-{n:03d}-2024.yml").write_text(
-            CONTRATO.format(n=n, doc=1000000100 + n, month=n % 12 + 1, day=n % 28 + 1),
-            encoding="utf-8")
-    for n in range(30):
-        (content / f"noticias/gobierno/2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}-prueba-{n}.md"
-         ).write_text(NOTICIA.format(n=n, month=n % 12 + 1, day=n % 28 + 1), encoding="utf-8")
+    crowd(content)
     build_site(content, base / "output", PREVIEW_SETTINGS)
     return BuiltSite(base / "output")
 
@@ -257,9 +289,9 @@ def list_pages(site: BuiltSite, first_url: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("list_url", "item_prefix", "total"), [
-    ("/tramites/", "/tramites/", 13 + 90),
-    ("/contratos/", "/contratos/", 19 + 70),
-    ("/noticias/", "/noticias/", 17 + 30),
+    ("/tramites/", "/tramites/", 13 + TRAMITES),
+    ("/contratos/", "/contratos/", 19 + CONTRATOS),
+    ("/noticias/", "/noticias/", 17 + NOTICIAS),
 ])
 def test_long_lists_paginate_within_budget_and_reach_every_item(
         crowded_site: BuiltSite, list_url, item_prefix, total):
@@ -276,6 +308,20 @@ def test_long_lists_paginate_within_budget_and_reach_every_item(
                 found.add(target)
     items = {p for p in found if crowded_site.file_for(p).is_file()}
     assert len(items) == total
+
+
+def test_without_pagination_the_crowded_lists_are_over_budget_and_the_build_fails(
+        tmp_path):
+    """The fixture above can fail: each of its lists on one page is over 13 KB."""
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    crowd(content)
+    one_page = {"PAGINATED_TEMPLATES": {"noticias": 1000, "tramites": 1000, "contratos": 1000}}
+    with pytest.raises(PagesOverBudget) as failure:
+        build_site(content, tmp_path / "output", PREVIEW_SETTINGS, one_page)
+    named = [line.split(" pesa ")[0] for line in str(failure.value).splitlines()[:-1]]
+    assert named == ["la página /contratos/", "la página /noticias/", "la página /tramites/"]
+    assert not (tmp_path / "output").exists()
 
 
 def test_office_page_shows_latest_items_and_links_the_full_lists(crowded_site: BuiltSite):

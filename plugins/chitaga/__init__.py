@@ -27,6 +27,7 @@ from .generators import (
     TramitesGenerator,
 )
 from .incremental import linking_writer, open_page_cache, record_lookups, save_page_cache
+from .page_budget import measure_page, refuse_pages_over_budget, start_counting
 from .readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
 from .server_config import write_htaccess
 from .validation import InvalidContent, check_content
@@ -120,6 +121,11 @@ def share_site_data(generator):
 def register():
     signals.get_generators.connect(validate_and_list_generators)
     signals.initialized.connect(pin_sitemap_clock)
+    signals.initialized.connect(start_counting)
+    signals.content_written.connect(measure_page)
+    # First of the finalized steps: a build that fails here must not save the page cache,
+    # or the next build would link the last good page in place of the edited one.
+    signals.finalized.connect(refuse_pages_over_budget)
     signals.finalized.connect(write_server_files)
     signals.generator_init.connect(record_lookups)
     signals.get_writer.connect(linking_writer)

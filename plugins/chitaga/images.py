@@ -2,22 +2,29 @@
 
 Encoding is the slow part, so the results are cached by the bytes of the
 source image (`.cache/imagenes/` beside the content folder): a build only
-encodes the photos that are new or changed.
+encodes the photos that are new or changed. A cached file is used only if its
+sha256 is the one the entry's marker recorded; otherwise it is encoded again.
+No photo over MAX_PIXELS is ever decoded.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import re
+import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from xml.etree import ElementTree
 
 import PIL
 from PIL import Image, ImageOps
 
+from .attachment_checks import MAX_PIXELS, inspect_svg, pixels_problem, read_header
 from .yaml_loader import SourceError, read_bytes
+
+# Pillow's own wall, for any code that opens an image: it refuses outright
+# above twice this; _encode refuses above it before decoding.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 MAX_WIDTH = 800
 MAX_BYTES = 60 * 1024
@@ -56,8 +63,11 @@ def web_image(content_dir: Path, archivo: str, cache_dir: Path | None) -> Encode
     except SourceError as error:
         raise BadImage(f"no se pudo usar la imagen {archivo}: {error.message}") from None
     if source.suffix.lower() == VECTOR_SUFFIX:
-        width, height = _svg_size(data)
-        return Encoded(WebImage(archivo, None, width, height), {})
+        svg = inspect_svg(data)
+        if svg.problems:  # the validator refuses these first; never publish one anyway
+            line, message = svg.problems[0]
+            raise BadImage(f"{archivo}:{line}: {message}")
+        return Encoded(WebImage(archivo, None, svg.width, svg.height), {})
     # The name carries a fingerprint of the photo: a new photo gets a new address,
     # so web servers can let browsers keep images for a year (deploy/).
     stem = PurePosixPath(archivo).relative_to("adjuntos").with_suffix("")
@@ -74,14 +84,22 @@ def web_image(content_dir: Path, archivo: str, cache_dir: Path | None) -> Encode
 
 
 def _encode(data: bytes, archivo: str) -> tuple[bytes, bytes, tuple[int, int]]:
+    header = read_header(io.BytesIO(data))
+    if isinstance(header, str):
+        raise BadImage(f"el archivo {archivo} {header}")
+    too_big = pixels_problem(archivo, *header[1])
+    if too_big:
+        raise BadImage(too_big)
     try:
-        with Image.open(io.BytesIO(data)) as opened:
-            opened.seek(0)  # first frame of an animated GIF
-            image = ImageOps.exif_transpose(opened).convert("RGBA")
-    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked above
+            with Image.open(io.BytesIO(data)) as opened:
+                opened.seek(0)  # first frame of an animated GIF
+                image = ImageOps.exif_transpose(opened).convert("RGBA")
+    except Exception as error:  # Pillow's decoders raise many kinds of errors on bad data
         raise BadImage(
-            f"la imagen {archivo} no se pudo abrir ({error}); guárdela de nuevo como JPG "
-            "o PNG y súbala otra vez"
+            f"la imagen {archivo} no se pudo abrir (está dañada o incompleta); guárdela de "
+            "nuevo como JPG o PNG y súbala otra vez"
         ) from error
     flat = Image.new("RGB", image.size, "white")  # JPEG has no transparency
     flat.paste(image, mask=image.getchannel("A"))
@@ -117,41 +135,30 @@ def _smallest_under_budget(image: Image.Image, image_format: str) -> bytes | Non
     return None
 
 
-def _svg_size(data: bytes) -> tuple[int | None, int | None]:
-    """Width and height from the SVG's attributes, else from its viewBox."""
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError:
-        return None, None
-    width, height = _pixels(root.get("width")), _pixels(root.get("height"))
-    if width and height:
-        return width, height
-    box = (root.get("viewBox") or "").replace(",", " ").split()
-    if len(box) == 4:
-        return round(float(box[2])), round(float(box[3]))
-    return None, None
-
-
-def _pixels(value: str | None) -> int | None:
-    match = re.fullmatch(r"\s*([0-9.]+)\s*(px)?\s*", value or "")
-    return round(float(match.group(1))) if match else None
-
-
 def _cache_key(data: bytes) -> str:
     return hashlib.sha256(_RECIPE.encode() + data).hexdigest()
 
 
 def _read_cache(cache_dir: Path | None, data: bytes):
+    """The cached encoding of `data`, or None if missing, incomplete or not what was stored.
+
+    The marker (written last) holds the size and the sha256 of both files: a file
+    cut short, replaced or written by another build never reaches the site.
+    """
     if cache_dir is None:
         return None
     base = cache_dir / _cache_key(data)
     try:
+        width, height, webp_hash, jpeg_hash = base.with_suffix(".txt").read_text().split()
+        size = (int(width), int(height))
         webp = base.with_suffix(".webp").read_bytes()
         jpeg = base.with_suffix(".jpg").read_bytes()
-        width, height = map(int, base.with_suffix(".txt").read_text().split())
     except (OSError, ValueError):
         return None
-    return webp, jpeg, (width, height)
+    if _sha256(webp) != webp_hash or _sha256(jpeg) != jpeg_hash \
+            or read_header(io.BytesIO(jpeg)) != ("JPEG", size):
+        return None
+    return webp, jpeg, size
 
 
 def _write_cache(cache_dir: Path | None, data: bytes, encoded) -> None:
@@ -159,10 +166,22 @@ def _write_cache(cache_dir: Path | None, data: bytes, encoded) -> None:
         return
     webp, jpeg, (width, height) = encoded
     base = cache_dir / _cache_key(data)
+    marker = f"{width} {height} {_sha256(webp)} {_sha256(jpeg)}\n"
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        base.with_suffix(".webp").write_bytes(webp)
-        base.with_suffix(".jpg").write_bytes(jpeg)
-        base.with_suffix(".txt").write_text(f"{width} {height}")  # last: marks it complete
+        _write_whole(base.with_suffix(".webp"), webp)
+        _write_whole(base.with_suffix(".jpg"), jpeg)
+        _write_whole(base.with_suffix(".txt"), marker.encode())  # last: marks it complete
     except OSError:
         pass  # a cache that cannot be written only costs time
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write to a temporary name, then rename: a reader never sees half a file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

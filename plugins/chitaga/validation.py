@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import schemas
+from .attachment_checks import attachment_problems
 from .content_files import SITE_FILES, ContentFile, Discovery, discover
 from .file_checks import FileReport, check_document, check_file
 from .site import Problem, Site
@@ -61,6 +62,7 @@ def check_content(content_dir: Path, *, today: datetime.date | None = None,
     inputs = SiteInputs(site.site_documents, site_reports, reports, found.attachments,
                         today or datetime.datetime.now(TIMEZONE).date())
     findings += cross_file_problems(inputs)
+    findings += attachment_problems(content_dir, inputs)
     site.problems = sorted({Problem(site.display_path(relpath), line or 1, field, message)
                             for relpath, line, field, message in findings})
     return site
