@@ -4,11 +4,14 @@ pages gives exactly the same files as a clean build of the same content.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from chitaga.build import build_site
 from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT
@@ -112,3 +115,66 @@ def test_incremental_builds_equal_clean_builds_after_each_edit(workspace, tmp_pa
             assert reused < total / 2, edit.__name__  # these touch every page
         else:
             assert reused > total / 2, edit.__name__  # one item: most pages are reused
+
+
+NEWS = "noticias/hacienda/2026-04-08-plazo-para-declarar-industria-y-comercio.md"
+NEWS_PAGE = "noticias/2026-04-08-plazo-para-declarar-industria-y-comercio/index.html"
+LINKING_PAGE = "paginas/personeria/participacion-ciudadana.md"
+
+
+def age_every_file(folder: Path, seconds: int = 3600) -> None:
+    """Date every file an hour back, as in a checkout made earlier (nothing is racy)."""
+    past = time.time_ns() - seconds * 1_000_000_000
+    for path in folder.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(past, past))
+
+
+def assert_same_as_a_clean_build(content, theme, output, where):
+    expected = clean_build(content, theme, where)
+    incremental = files_of(output)
+    assert sorted(incremental) == sorted(expected)
+    different = [name for name in expected if incremental[name] != expected[name]]
+    assert not different, different[:5]
+
+
+def test_an_edit_that_keeps_the_size_and_the_old_mtime_is_rebuilt(workspace, tmp_path):
+    """One letter of a news title changed, the file's mtime put back: only the content
+    (its hash) can tell the caches that the file changed."""
+    content, theme = workspace
+    age_every_file(content)
+    output = tmp_path / "output"
+    build(content, theme, output)
+    path = content / NEWS
+    status = path.stat()
+    replace(path, "titulo: Se acerca el plazo", "titulo: Se acerca el plazu")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (status.st_size,
+                                                              status.st_mtime_ns)
+    build(content, theme, output)
+    for page in (NEWS_PAGE, "noticias/index.html", "oficinas/hacienda/index.html"):
+        html = (output / page).read_text(encoding="utf-8")
+        assert "Se acerca el plazu" in html and "Se acerca el plazo" not in html, page
+    assert_same_as_a_clean_build(content, theme, output, tmp_path / "limpia")
+
+
+def test_a_filename_link_follows_its_target_when_the_targets_url_changes(workspace,
+                                                                        tmp_path):
+    """Page A links {filename}<news>. The news becomes a draft: its file stays where it
+    is, its URL changes. A's own file is unchanged, but its link must follow."""
+    content, theme = workspace
+    append(content / LINKING_PAGE, f"\nVea también [el plazo de industria y comercio]"
+                                   f"({{filename}}../../{NEWS}).\n")
+    output = tmp_path / "output"
+    build(content, theme, output)
+
+    def link_of_a() -> str:
+        page = BeautifulSoup((output / "participacion-ciudadana/index.html").read_text(
+            encoding="utf-8"), "html.parser")
+        return page.find("a", string="el plazo de industria y comercio")["href"]
+
+    assert link_of_a() == "../" + NEWS_PAGE.removesuffix("index.html")
+    replace(content / NEWS, "etiquetas:", "borrador: true\netiquetas:")
+    build(content, theme, output)
+    assert link_of_a() == "../drafts/2026-04-08-plazo-para-declarar-industria-y-comercio.html"
+    assert_same_as_a_clean_build(content, theme, output, tmp_path / "limpia")

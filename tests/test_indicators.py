@@ -13,7 +13,7 @@ import pytest
 from chitaga.build import build_site
 from chitaga.compliance import BadCutoff, cutoff
 from chitaga.history import GIT, History, Update, read_history
-from chitaga.indicators import compute, to_csv
+from chitaga.indicators import compute, periods_of, to_csv
 from conftest import PREVIEW_SETTINGS, ROOT, BuiltSite
 from gitrepo import GitRepo
 
@@ -153,6 +153,108 @@ def test_csv_has_the_json_columns_without_periodos():
     ]
 
 
+def test_a_past_years_last_update_is_capped_at_31_december():
+    """DESIGN §5: the latest update on or before the cut-off *and* the end of year Y."""
+    document = compute(history(("2025-03-01", "paginas", "hacienda"),
+                               ("2025-12-31", "paginas", "hacienda"),
+                               ("2026-01-01", "paginas", "hacienda"),
+                               ("2026-02-01", "paginas", "hacienda")),
+                       [ANUAL], ["hacienda"], D(2026, 11, 24))
+    assert one(document, vigencia=2025)["ultima_actualizacion"] == "2025-12-31"
+    assert one(document, vigencia=2026)["ultima_actualizacion"] == "2026-02-01"
+
+
+CUATRIMESTRAL = {**ANUAL, "id": "cuatrimestral", "oficinas": ["hacienda", "gobierno"],
+                 "meta_anual": 3}
+TRIMESTRAL = {**CUATRIMESTRAL, "id": "trimestral", "meta_anual": 4}
+BIMESTRAL = {**CUATRIMESTRAL, "id": "bimestral", "meta_anual": 6}
+
+
+def test_meta_anual_3_4_and_6_split_the_year_into_whole_months():
+    assert periods_of(2026, 3) == [(D(2026, 1, 1), D(2026, 4, 30)),
+                                   (D(2026, 5, 1), D(2026, 8, 31)),
+                                   (D(2026, 9, 1), D(2026, 12, 31))]
+    assert periods_of(2026, 4) == [(D(2026, 1, 1), D(2026, 3, 31)),
+                                   (D(2026, 4, 1), D(2026, 6, 30)),
+                                   (D(2026, 7, 1), D(2026, 9, 30)),
+                                   (D(2026, 10, 1), D(2026, 12, 31))]
+    assert periods_of(2024, 6) == [(D(2024, 1, 1), D(2024, 2, 29)),
+                                   (D(2024, 3, 1), D(2024, 4, 30)),
+                                   (D(2024, 5, 1), D(2024, 6, 30)),
+                                   (D(2024, 7, 1), D(2024, 8, 31)),
+                                   (D(2024, 9, 1), D(2024, 10, 31)),
+                                   (D(2024, 11, 1), D(2024, 12, 31))]
+
+
+def test_meta_anual_3_updates_on_the_first_and_last_day_of_a_period():
+    # Jan-Apr has its update on its last day (also inicio), May-Aug none, and Sep-Dec,
+    # which holds the cut-off, on its first day. gobierno never updates.
+    document = compute(history(("2026-04-30", "paginas", "hacienda"),
+                               ("2026-09-01", "paginas", "hacienda")),
+                       [CUATRIMESTRAL], OFFICES, D(2026, 10, 15))
+    hacienda = one(document, oficina="hacienda")
+    assert hacienda["periodos"] == [True, False, True]
+    assert (hacienda["periodos_cumplidos"], hacienda["periodos_esperados"]) == (2, 3)
+    assert (hacienda["cumplimiento"], hacienda["estado"]) == (0.6667, "parcial")
+    assert hacienda["ultima_actualizacion"] == "2026-09-01"
+    gobierno = one(document, oficina="gobierno")
+    assert gobierno["periodos"] == [False, False, None]  # Jan-Apr ends on inicio: expected
+    assert (gobierno["periodos_cumplidos"], gobierno["periodos_esperados"]) == (0, 2)
+
+
+def test_meta_anual_4_quarters_with_updates_on_their_boundaries():
+    # Q1 updated on 31 March, Q2 on 1 April and 30 June, Q3 (holds the cut-off) not yet.
+    document = compute(history(("2026-03-31", "paginas", "hacienda"),
+                               ("2026-04-01", "paginas", "hacienda"),
+                               ("2026-06-30", "paginas", "hacienda")),
+                       [TRIMESTRAL], OFFICES, D(2026, 9, 30))
+    hacienda = one(document, oficina="hacienda")
+    assert hacienda["periodos"] == [True, True, None, None]
+    assert (hacienda["periodos_cumplidos"], hacienda["periodos_esperados"]) == (2, 2)
+    assert hacienda["estado"] == "cumple"
+    gobierno = one(document, oficina="gobierno")
+    assert gobierno["periodos"] == [False, False, None, None]
+    # The day after, Q3 is over and was not updated.
+    later = one(compute(history(("2026-03-31", "paginas", "hacienda"),
+                                ("2026-06-30", "paginas", "hacienda")),
+                        [TRIMESTRAL], OFFICES, D(2026, 10, 1)), oficina="hacienda")
+    assert later["periodos"] == [True, True, False, None]
+    assert (later["cumplimiento"], later["estado"]) == (0.6667, "parcial")
+
+
+def test_meta_anual_6_bimesters_of_a_leap_year():
+    # inicio 29 February (last day of Jan-Feb 2024); Mar-Apr missed; May-Jun updated on its
+    # first day; Jul-Aug missed; Sep-Oct holds the cut-off and has its update on 31 October.
+    document = compute(history(("2024-02-29", "paginas", "hacienda"),
+                               ("2024-05-01", "paginas", "hacienda"),
+                               ("2024-10-31", "paginas", "hacienda")),
+                       [BIMESTRAL], OFFICES, D(2024, 10, 31))
+    row = one(document, oficina="hacienda")
+    assert row["periodos"] == [True, False, True, False, True, None]
+    assert (row["periodos_cumplidos"], row["periodos_esperados"]) == (3, 5)
+    assert (row["cumplimiento"], row["estado"]) == (0.6, "parcial")
+    assert row["ultima_actualizacion"] == "2024-10-31"
+
+
+def test_updates_of_an_office_not_in_oficinas_yml_count_for_no_one():
+    """History is attributed by path alone: content/noticias/otra/ is an update of "otra",
+    which is no office of oficinas.yml: it sets no inicio, and no row is about it."""
+    document = compute(history(("2025-06-10", "noticias", "otra"),
+                               ("2026-03-05", "noticias", "hacienda"),
+                               ("2026-04-10", "noticias", "otra")),
+                       [MENSUAL, {**ANUAL, "tipos": ["noticias"]}], ["hacienda", "gobierno"],
+                       D(2026, 6, 15))
+    assert document["inicio"] == "2026-03-05"
+    assert [(row["accion"], row["oficina"], row["vigencia"])
+            for row in document["indicadores"]] == [
+        ("informacion", "hacienda", 2026), ("informacion", "gobierno", 2026),
+        ("anual", "hacienda", 2026)]
+    assert one(document, accion="informacion", oficina="hacienda")["periodos"][2:6] == [
+        True, False, False, None]  # April's update was otra's
+    assert one(document, accion="informacion", oficina="gobierno")["periodos"][2:6] == [
+        False, False, False, None]
+
+
 # --- reading git ---------------------------------------------------------------------
 
 @pytest.fixture
@@ -288,6 +390,26 @@ def test_cli_table_and_csv(municipality):
     csv = run_indicadores(municipality.root / "content", "--hasta", "2026-11-24",
                           "--formato", "csv")
     assert "tramites,hacienda,2026,2,1,1,1.0,cumple,2026-06-01" in csv.stdout.splitlines()
+
+
+def test_cli_ignores_the_history_of_a_folder_that_is_no_office(tmp_path):
+    """A folder content/noticias/otra/ (never in oficinas.yml, since removed) stays in the
+    history: it must not start the indicators early, nor give a row, nor crash."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2025-01-10T09:00:00-05:00", {
+        "content/noticias/otra/2025-01-10-aviso.md":
+            "---\ntitulo: Aviso\nfecha: 2025-01-10\nresumen: Aviso.\n---\nTexto.\n"})
+    repo.commit("2025-03-10T09:00:00-05:00", {"content/noticias/otra/2025-01-10-aviso.md": None})
+    repo.import_folder(ROOT / "content", "content", "2025-11-03T09:00:00-05:00")
+    result = run_indicadores(repo.root / "content", "--hasta", "2026-11-24", "--formato", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["inicio"] == "2025-11-03"
+    assert "otra" not in {row["oficina"] for row in document["indicadores"]}
+    assert {row["vigencia"] for row in document["indicadores"]} == {2025, 2026}
+    gobierno = next(row for row in document["indicadores"] if row["accion"] == "informacion"
+                    and row["oficina"] == "gobierno" and row["vigencia"] == 2025)
+    assert gobierno["periodos"] == [None] * 10 + [True, False]
 
 
 def test_cli_refuses_a_bad_cut_off_date(municipality):

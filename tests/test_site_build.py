@@ -7,6 +7,7 @@ hand-written Spanish formats, independently of the plugin's own code.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import shutil
 import subprocess
@@ -17,8 +18,10 @@ from urllib.parse import urljoin, urlparse
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from pelican.log import FatalLogger
 
 from chitaga.build import BuildFailed, build_site
+from chitaga.readers import MarkdownContentReader
 from chitaga.validation import InvalidContent
 from conftest import (
     PREVIEW_SETTINGS,
@@ -364,3 +367,44 @@ def test_cli_refuses_invalid_content_with_file_and_line(content_copy, tmp_path):
     assert not output.exists()
     check = invoke("validar", "--contenido", str(content_copy))
     assert check.returncode == 1 and "1 error en 1 archivo" in check.stdout
+
+
+NEWS = "noticias/hacienda/2026-04-08-plazo-para-declarar-industria-y-comercio.md"
+
+
+def reader_fails_on_one_news(content, monkeypatch):
+    """A reader bug on a file the validator accepted: Pelican only logs the error
+    ("Could not process ...") and leaves the page out."""
+    read = MarkdownContentReader.read
+
+    def failing_read(self, source_path):
+        if source_path.endswith(NEWS):
+            raise ValueError("falla simulada del lector")
+        return read(self, source_path)
+
+    monkeypatch.setattr(MarkdownContentReader, "read", failing_read)
+    path = content / NEWS  # edited, so that it is read again and not taken from the cache
+    path.write_text(path.read_text(encoding="utf-8") + "\nOtro párrafo.\n", encoding="utf-8")
+    return {}
+
+
+def news_saved_outside_the_output(content, monkeypatch):
+    """Pelican logs "Skipping ...: would be written outside output path" and goes on."""
+    return {"ARTICLE_SAVE_AS": "../fuera/{slug}/index.html"}
+
+
+@pytest.mark.parametrize("mistake", [reader_fails_on_one_news, news_saved_outside_the_output])
+def test_an_error_pelican_only_logs_fails_the_build(content_copy, tmp_path, monkeypatch,
+                                                    mistake):
+    # As in a fresh process: errors are fatal only if build_site makes them so.
+    monkeypatch.setattr(FatalLogger, "fatal_lvl", logging.CRITICAL + 1)
+    output = tmp_path / "salida" / "output"
+    build_site(content_copy, output, PREVIEW_SETTINGS)
+    before = tree_digest(output)
+    overrides = mistake(content_copy, monkeypatch)
+    monkeypatch.setattr(FatalLogger, "fatal_lvl", logging.CRITICAL + 1)
+    with pytest.raises(BuildFailed):
+        build_site(content_copy, output, PREVIEW_SETTINGS, overrides)
+    assert tree_digest(output) == before
+    assert sorted(p.name for p in output.parent.iterdir()) == ["output"]
+    assert not (tmp_path / "salida" / "fuera").exists()

@@ -29,7 +29,11 @@ NEWS_WITH_PHOTO = "/noticias/2025-06-18-inician-obras-de-placa-huella-en-la-vere
 
 
 def compressed_size(path: Path) -> int:
-    return len(gzip.compress(path.read_bytes(), 9, mtime=0))
+    return gzip_size(path.read_bytes())
+
+
+def gzip_size(data: bytes) -> int:
+    return len(gzip.compress(data, 9, mtime=0))
 
 
 def test_every_page_with_its_css_fits_one_round_trip(sample_site: BuiltSite):
@@ -298,9 +302,11 @@ def test_long_lists_paginate_within_budget_and_reach_every_item(
     urls = list_pages(crowded_site, list_url)
     assert len(urls) > 2
     found = set()
+    mains = []
     for url in urls:
         assert compressed_size(crowded_site.file_for(url)) <= BUDGET, url
         main = crowded_site.page(url).find("main")
+        mains.append(str(main))
         for a in main.find_all("a", href=True):
             target = urljoin(url, a["href"])
             if target.startswith(item_prefix) and target.count("/") == 3 \
@@ -308,6 +314,12 @@ def test_long_lists_paginate_within_budget_and_reach_every_item(
                 found.add(target)
     items = {p for p in found if crowded_site.file_for(p).is_file()}
     assert len(items) == total
+    # The first page holding every page's items would not fit: this fixture can catch a
+    # list that stops paginating.
+    first = crowded_site.file_for(list_url).read_text(encoding="utf-8")
+    head, _, rest = first.partition("<main")
+    one_page = head + "".join(mains) + rest.partition("</main>")[2]
+    assert gzip_size(one_page.encode()) > BUDGET, f"{list_url}: la lista es muy corta"
 
 
 def test_without_pagination_the_crowded_lists_are_over_budget_and_the_build_fails(

@@ -8,12 +8,15 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 
-from chitaga import validation_cache
+from chitaga import validation, validation_cache
+from chitaga.file_checks import check_file
 from chitaga.messages import field_name, suggestion
-from chitaga.validation import check_content, report
+from chitaga.validation import _read, check_content, report
 from chitaga.validation_cache import cache_file_for
 from conftest import ROOT, SAMPLE_CONTENT
 
@@ -88,13 +91,84 @@ def test_an_edited_file_is_checked_again(content_copy):
     assert [problem.field for problem in problems] == ["modalidad"]
 
 
-def test_an_edit_that_keeps_size_and_times_is_still_seen(content_copy):
-    """The cache trusts size and times only for files older than RACY_SECONDS."""
+def age_every_file(content, seconds=3600):
+    """Date every content file an hour back, as in a checkout made earlier (not racy)."""
+    past = time.time_ns() - seconds * 1_000_000_000
+    for path in content.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(past, past))
+
+
+def count_checks(monkeypatch) -> list[str]:
+    """The files whose own check runs from now on (not taken from the cache)."""
+    checked = []
+
+    def counting_check_file(relpath, kind, raw):
+        checked.append(relpath)
+        return check_file(relpath, kind, raw)
+
+    monkeypatch.setattr(validation, "check_file", counting_check_file)
+    return checked
+
+
+def test_a_second_validation_checks_only_the_edited_file(content_copy, monkeypatch):
+    checked = count_checks(monkeypatch)
+    check_content(content_copy, today=TODAY)
+    assert CONTRACT in checked and len(checked) > 40  # cold: every content file
+    checked.clear()
+    assert check_content(content_copy, today=TODAY).problems == []
+    assert checked == []  # warm: every report comes from the cache
+    break_value(content_copy, CONTRACT, "modalidad: contratacion_directa", "modalidad: otra")
+    problems = check_content(content_copy, today=TODAY).problems
+    assert checked == [CONTRACT]
+    assert [problem.field for problem in problems] == ["modalidad"]
+
+
+def test_old_unchanged_files_are_not_even_read(content_copy, monkeypatch):
+    age_every_file(content_copy)
+    check_content(content_copy, today=TODAY)
+    read = []
+
+    def counting_read(path):
+        read.append(Path(path).relative_to(content_copy).as_posix())
+        return _read(path)
+
+    monkeypatch.setattr(validation, "_read", counting_read)
+    assert check_content(content_copy, today=TODAY).problems == []
+    assert sorted(read) == ["entidad.yml", "oficinas.yml", "plan.yml"]  # never cached
+
+
+def test_a_same_size_edit_of_an_old_file_with_its_old_times_is_seen(content_copy):
+    """The hardest case: same size, same mtime (restored), file older than RACY_SECONDS:
+    only its change time (ctime) shows the edit."""
+    age_every_file(content_copy)
     path = content_copy / CONTRACT
     check_content(content_copy, today=TODAY)
     status = path.stat()
     break_value(content_copy, CONTRACT, "tipo_documento: CC", "tipo_documento: XX")
     os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert path.stat().st_size == status.st_size
+    problems = check_content(content_copy, today=TODAY).problems
+    assert [problem.field for problem in problems] == ["contratista.tipo_documento"]
+
+
+def test_an_edit_in_the_same_clock_tick_is_seen(content_copy, monkeypatch):
+    """On a file system whose times are coarse, an edit right after a check can leave
+    size, mtime and ctime as they were: a file modified less than RACY_SECONDS before
+    its check is never trusted by its times alone (as in git's index)."""
+    def coarse_stat_key(status):  # the change time is no newer than the modification time
+        return [status.st_size, status.st_mtime_ns, status.st_mtime_ns, status.st_ino]
+
+    monkeypatch.setattr(validation, "stat_key", coarse_stat_key)
+    path = content_copy / CONTRACT
+    saved = path.stat().st_mtime_ns  # the checks below run half a second after this save
+    monkeypatch.setattr(validation_cache, "time",
+                        SimpleNamespace(time_ns=lambda: saved + 500_000_000))
+    check_content(content_copy, today=TODAY)
+    status = path.stat()
+    break_value(content_copy, CONTRACT, "tipo_documento: CC", "tipo_documento: XX")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert coarse_stat_key(path.stat()) == coarse_stat_key(status)
     problems = check_content(content_copy, today=TODAY).problems
     assert [problem.field for problem in problems] == ["contratista.tipo_documento"]
 
