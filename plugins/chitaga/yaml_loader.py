@@ -21,7 +21,7 @@ from yaml.resolver import BaseResolver
 from .text_checks import character_name
 
 try:  # libyaml's C parser is ~10x faster; fall back to pure Python if absent.
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 
     C_LOADER_AVAILABLE = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
