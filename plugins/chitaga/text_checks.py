@@ -53,6 +53,8 @@ def text_problem(text: str, *, multiline: bool) -> str | None:
     """What is wrong with one text, or None."""
     if not text.strip():
         return "está vacío o solo tiene espacios; escriba el texto o quite el campo"
+    if text.isprintable():  # the usual case, checked in C: no control or format characters
+        return None
     for position, char in enumerate(text, start=1):
         if char == "\n":
             if multiline:
