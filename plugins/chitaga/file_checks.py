@@ -73,13 +73,21 @@ def check_document(relpath: str, kind: str,
 
 
 def _check_schema(report: FileReport, kind: str, document: YamlDocument) -> None:
-    """Text hygiene first; a text it refused gets no second message from the schema."""
+    """Text hygiene first; a text it refused gets no second message from the schema.
+
+    A value of the wrong type gets only that message: "12" for meta_anual is
+    told to be a number, not also that it is not one of 1, 2, 3, 4, 6, 12.
+    """
     schema = schema_for(kind)
     refused = set()
     for path, message in text_problems(document.data, schema.document):
         refused.add(path)
         report.add(document.line_of(path), field_name(path), message)
-    for error in schema.errors(document.data):
+    errors = schema.errors(document.data)
+    mistyped = {tuple(error.absolute_path) for error in errors if error.validator == "type"}
+    for error in errors:
+        if error.validator != "type" and tuple(error.absolute_path) in mistyped:
+            continue
         for path, message, line_path in explain(error):
             if path not in refused:
                 report.add(document.line_of(line_path), field_name(path), message)

@@ -182,7 +182,10 @@ def _integer_hint(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return f"; escriba {int(value)}, sin decimales"
     if isinstance(value, str) and _PADDED_INTEGER.fullmatch(value.strip()):
-        return f"; escriba {int(value.strip())}, solo con cifras y sin ceros a la izquierda"
+        number = int(value.strip())
+        if str(number) == value:  # "12" in quotes
+            return f"; escriba {number} sin comillas"
+        return f"; escriba {number}, solo con cifras y sin ceros a la izquierda"
     if isinstance(value, str) and any(char.isdigit() for char in value):  # 0x1f, 1_000, 5:02
         return "; escriba solo cifras, sin ceros a la izquierda, puntos, comas, espacios ni signos"
     return ""
