@@ -46,6 +46,8 @@ def test_corpus_case_is_reported_exactly(case, tmp_path):
              for problem in site.problems}
     wanted = {(item["en"], item.get("campo", "")): item["dice"] for item in expected["esperado"]}
     assert sorted(found) == sorted(wanted), "\n".join(map(str, site.problems))
+    # Two messages on the same line and field would share one key above.
+    assert len(site.problems) == len(expected["esperado"]), "\n".join(map(str, site.problems))
     for location, words in wanted.items():
         for word in words:
             assert word in found[location], f"{location}: {found[location]!r} sin {word!r}"
