@@ -4,7 +4,9 @@ A case is a folder tests/corpus/<caso>/ with
   contenido/<ruta>   files written over a copy of content/ (same relative paths),
   esperado.yml       `borrar:` paths to delete first (optional), and `esperado:`
                      the exact problems: {en: "content/<ruta>:<línea>", campo: ...,
-                     dice: [words the message must contain]}.
+                     dice: [words the message must contain]}, and `valores:`
+                     (optional) {"content/<ruta>": {campo.subcampo: value}}, values
+                     the loaded document must hold exactly as written.
 The validator must report exactly those problems: no more, no fewer.
 """
 
@@ -44,9 +46,29 @@ def test_corpus_case_is_reported_exactly(case, tmp_path):
              for problem in site.problems}
     wanted = {(item["en"], item.get("campo", "")): item["dice"] for item in expected["esperado"]}
     assert sorted(found) == sorted(wanted), "\n".join(map(str, site.problems))
+    # Two messages on the same line and field would share one key above.
+    assert len(site.problems) == len(expected["esperado"]), "\n".join(map(str, site.problems))
     for location, words in wanted.items():
         for word in words:
             assert word in found[location], f"{location}: {found[location]!r} sin {word!r}"
+
+
+VALUE_CASES = [case for case in CASES if "valores" in yaml.safe_load(
+    (CORPUS / case / "esperado.yml").read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("case", VALUE_CASES)
+def test_corpus_values_are_loaded_exactly_as_written(case, tmp_path):
+    expected = broken_copy(case, tmp_path / "content")
+    site = check_content(tmp_path / "content", today=TODAY, use_cache=False)
+    for shown_path, fields in expected["valores"].items():
+        relpath = shown_path.removeprefix("content/")
+        document = site.site_documents.get(relpath) or site.document_for(relpath).yaml
+        for dotted, value in fields.items():
+            loaded = document.data
+            for key in dotted.split("."):
+                loaded = loaded[key]
+            assert loaded == value, f"{shown_path} {dotted}: {loaded!r} en vez de {value!r}"
 
 
 def test_the_corpus_covers_every_rule_and_failure():

@@ -16,12 +16,15 @@ from typing import Any
 from .formats import is_date
 from .messages import explain, field_name
 from .schemas import schema_for
+from .text_checks import text_problem, text_problems
 from .yaml_loader import SourceError, YamlDocument, decode_text, parse_yaml, split_front_matter
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 NEWS_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
 INSECURE_LINK = re.compile(r"http://[^\s)>\]\"']*")
 CONTRACT_DATES = ("fecha_firma", "fecha_inicio", "fecha_fin")
+LOOKALIKE_HYPHENS = re.compile(r"\s*[-\u2010-\u2015\u2043\u2212\ufe58\ufe63\uff0d]\s*")
+"""The hyphen, the dashes and minus signs that look like it, and the spaces around them."""
 
 
 @dataclass
@@ -70,9 +73,24 @@ def check_document(relpath: str, kind: str,
 
 
 def _check_schema(report: FileReport, kind: str, document: YamlDocument) -> None:
-    for error in schema_for(kind).errors(document.data):
+    """Text hygiene first; a text it refused gets no second message from the schema.
+
+    A value of the wrong type gets only that message: "12" for meta_anual is
+    told to be a number, not also that it is not one of 1, 2, 3, 4, 6, 12.
+    """
+    schema = schema_for(kind)
+    refused = set()
+    for path, message in text_problems(document.data, schema.document):
+        refused.add(path)
+        report.add(document.line_of(path), field_name(path), message)
+    errors = schema.errors(document.data)
+    mistyped = {tuple(error.absolute_path) for error in errors if error.validator == "type"}
+    for error in errors:
+        if error.validator != "type" and tuple(error.absolute_path) in mistyped:
+            continue
         for path, message, line_path in explain(error):
-            report.add(document.line_of(line_path), field_name(path), message)
+            if path not in refused:
+                report.add(document.line_of(line_path), field_name(path), message)
 
 
 def _check_links_in_body(report: FileReport, body: str, first_line: int) -> None:
@@ -118,11 +136,17 @@ def _check_slug_name(report: FileReport, relpath: str, document: YamlDocument) -
 def _check_contract(report: FileReport, relpath: str, document: YamlDocument) -> None:
     data = _mapping(document)
     referencia = data.get("referencia")
-    if isinstance(referencia, str) and referencia.strip():
+    if isinstance(referencia, str) and text_problem(referencia, multiline=False) is None:
         line = document.line_of(("referencia",))
-        report.facts["referencia"] = [referencia, line]
-        expected = slugify(referencia)
-        if _stem(relpath) != expected:
+        written_as = plain_reference(referencia)
+        report.facts["referencia"] = [written_as, line]
+        expected = slugify(written_as)
+        if written_as != referencia:
+            report.add(line, "referencia", (
+                f'"{referencia}" tiene espacios o guiones que no son el guion común (-); '
+                f"escríbala así: {written_as}"
+            ))
+        elif _stem(relpath) != expected:
             report.add(line, "referencia", (
                 f'el archivo debe llamarse como su referencia: "{expected}.yml" '
                 "(renómbrelo, o corrija la referencia)"
@@ -151,6 +175,11 @@ _FILE_RULES = {
     "tramites": _check_slug_name,
     "contratos": _check_contract,
 }
+
+
+def plain_reference(referencia: str) -> str:
+    """"CPS‐012 2026" → "CPS-012-2026": look-alike hyphens and spaces become "-"."""
+    return "-".join(LOOKALIKE_HYPHENS.sub("-", referencia).split()).strip("-")
 
 
 def slugify(text: str) -> str:

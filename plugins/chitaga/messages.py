@@ -11,6 +11,7 @@ to show, e.g. "estado").
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 
 from jsonschema import ValidationError
@@ -69,6 +70,21 @@ def _bound(sign: str):
     return message
 
 
+def _too_big(expected, value, schema) -> str:
+    return (f"es demasiado grande: el máximo es {_digits(expected)} (se encontró "
+            f"{found(value)}); revise que no le sobren cifras")
+
+
+def _too_many_items(maximum: int, value, schema) -> str:
+    return (f"la lista tiene {len(value)} elementos y el máximo es {maximum}; "
+            "deje solo los necesarios o agrúpelos")
+
+
+def _digits(number) -> str:
+    """`1.000.000`: thousands separated with dots, as Colombians write them."""
+    return f"{number:,}".replace(",", ".")
+
+
 def _const(expected, value, schema) -> str:
     return schema.get("x-mensaje") or (
         f"debe ser {_yaml(expected)} (se encontró {found(value)})")
@@ -98,7 +114,7 @@ def found(value) -> str:
         return "una lista"
     if isinstance(value, dict):
         return "un grupo de campos"
-    return str(value)
+    return getattr(value, "written", None) or str(value)  # 3.50 as written, not 3.5
 
 
 def suggestion(wrong, choices) -> str:
@@ -150,7 +166,32 @@ def _wrong_type(expected, value, schema) -> str:
         wanted += f" ≥ {schema['minimum']}"
     if "integer" in names and isinstance(value, str) and "." in value:
         wanted += ", sin puntos ni signo $"
-    return f"debe ser {wanted} (se encontró {found(value)})"
+    return f"debe ser {wanted} (se encontró {found(value)})" + _type_hint(names, value)
+
+
+def _type_hint(names: list, value) -> str:
+    """What to write instead, when the value looks like what the field wants."""
+    if "string" in names and isinstance(value, int | float) and not isinstance(value, bool):
+        return f'; si es un texto, escríbalo entre comillas: "{found(value)}"'
+    if "boolean" in names and isinstance(value, str):
+        return "; escriba true (sí) o false (no), sin comillas"
+    return _integer_hint(value) if "integer" in names else ""
+
+
+def _integer_hint(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"; escriba {int(value)}, sin decimales"
+    if isinstance(value, str) and _PADDED_INTEGER.fullmatch(value.strip()):
+        number = int(value.strip())
+        if str(number) == value:  # "12" in quotes
+            return f"; escriba {number} sin comillas"
+        return f"; escriba {number}, solo con cifras y sin ceros a la izquierda"
+    if isinstance(value, str) and any(char.isdigit() for char in value):  # 0x1f, 1_000, 5:02
+        return "; escriba solo cifras, sin ceros a la izquierda, puntos, comas, espacios ni signos"
+    return ""
+
+
+_PADDED_INTEGER = re.compile(r"\+?[0-9]+")
 
 
 def _not_in_enum(allowed, value, schema) -> str:
@@ -207,9 +248,10 @@ _MESSAGES = {
     "minLength": _min_length,
     "maxLength": _max_length,
     "minItems": _too_few_items,
+    "maxItems": _too_many_items,
     "uniqueItems": _repeated_items,
     "minimum": _bound("≥"),
-    "maximum": _bound("≤"),
+    "maximum": _too_big,
     "const": _const,
 }
 """jsonschema keyword → message(expected, found value, schema holding the keyword)."""

@@ -89,8 +89,8 @@ def _unique_ids(inputs: SiteInputs, name: str, key: str, noun: str) -> Iterator[
 def _institutional_emails(inputs: SiteInputs) -> Iterator[Finding]:
     entidad = inputs.site_documents.get("entidad.yml")
     domain = entidad.data.get("dominio") if entidad and isinstance(entidad.data, dict) else None
-    if not isinstance(domain, str) or not domain:
-        return
+    if not isinstance(domain, str) or not domain or _has_problem(inputs, "entidad.yml", "dominio"):
+        return  # a wrong domain is reported once, not once per e-mail address
     located = [("entidad.yml", entidad, (name,)) for name in
                ("correo_contacto", "correo_notificaciones_judiciales")]
     oficinas = inputs.site_documents.get("oficinas.yml")
@@ -103,6 +103,11 @@ def _institutional_emails(inputs: SiteInputs) -> Iterator[Finding]:
                 f'"{email}" no es un correo institucional; use una dirección '
                 f"@{domain} (el dominio de entidad.yml)"
             )
+
+
+def _has_problem(inputs: SiteInputs, name: str, field: str) -> bool:
+    report = inputs.site_reports.get(name)
+    return report is not None and any(problem[1] == field for problem in report.problems)
 
 
 def _on_domain(email: str, domain: str) -> bool:

@@ -2,6 +2,8 @@
 
 Every failure is a `SourceError` with a line number and a Spanish message for
 office staff; nothing here lets a PyYAML exception or a traceback escape.
+Values keep what was written: YAML 1.1's number and boolean rules (0123 read
+as 83, 5678:02 as 340682, "no" as false) are not applied.
 """
 
 from __future__ import annotations
@@ -16,13 +18,27 @@ from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.reader import Reader as _Reader
+from yaml.resolver import BaseResolver
+
+from .text_checks import character_name
 
 try:  # libyaml's C parser is ~10x faster; fall back to pure Python if absent.
-    from yaml import CSafeLoader as _Loader
+    from yaml.cyaml import CParser as _Parser
 
     C_LOADER_AVAILABLE = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
 
     C_LOADER_AVAILABLE = False
 
@@ -31,6 +47,54 @@ MAX_FILE_BYTES = 1_000_000
 
 MAX_NESTING = 40
 """Deepest nesting accepted: real content is at most four or five levels deep."""
+
+MAX_NUMBER_DIGITS = 100
+"""Longest number read as a number; a longer one stays text (and a number field says so)."""
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+# What an unquoted value may be besides text: YAML 1.2's core schema, stricter.
+# Everything else (0123, 0x1f, 5678:02, 1_000, +12, 1e3, .inf, yes, no, on,
+# off, y, n) stays exactly the text that was written.
+_WHOLE = rf"(?:0|[1-9][0-9]{{0,{MAX_NUMBER_DIGITS - 1}}})"
+_INTEGER = re.compile(rf"(?:0|-?[1-9][0-9]{{0,{MAX_NUMBER_DIGITS - 1}}})\Z")
+_DECIMAL = re.compile(rf"-?{_WHOLE}\.[0-9]{{1,{MAX_NUMBER_DIGITS}}}\Z")
+_BOOLEAN = re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")
+_NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
+
+
+class _CoreResolver(BaseResolver):
+    """Resolve unquoted values to true/false, plain integers, plain decimals or empty."""
+
+
+_CoreResolver.add_implicit_resolver(_BOOL_TAG, _BOOLEAN, list("tTfF"))
+_CoreResolver.add_implicit_resolver(_INT_TAG, _INTEGER, list("-0123456789"))
+_CoreResolver.add_implicit_resolver(_FLOAT_TAG, _DECIMAL, list("-0123456789"))
+_CoreResolver.add_implicit_resolver(_NULL_TAG, _NULL, ["~", "n", "N", ""])
+
+
+class _Loader(_Parser, _CoreResolver):
+    """libyaml's parser and composer with our resolver; nothing is constructed."""
+
+    def __init__(self, stream):
+        _Parser.__init__(self, stream)
+        _CoreResolver.__init__(self)
+
+
+class WrittenFloat(float):
+    """A decimal number that remembers how it was written ("3.50"), for messages."""
+
+    __slots__ = ("written",)
+
+    def __new__(cls, written: str):
+        number = super().__new__(cls, written)
+        number.written = written
+        return number
+
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
@@ -217,7 +281,9 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
     except yaml.MarkedYAMLError as error:
         message, line = _explain_yaml_error(error, text.split("\n"))
         raise SourceError(message, line + first_line if line is not None else None) from None
-    except yaml.YAMLError as error:  # e.g. a reader error on control characters
+    except yaml.reader.ReaderError:
+        raise _control_character_error(text, first_line) from None
+    except yaml.YAMLError as error:  # pragma: no cover - every YAMLError is one of the above
         raise SourceError(
             "el texto tiene caracteres de control no permitidos", first_line
         ) from error
@@ -228,6 +294,19 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
     builder = _Builder(document.lines, first_line - 1)
     document.data = builder.build(root, (), 0)
     return document
+
+
+def _control_character_error(text: str, first_line: int) -> SourceError:
+    """The line and name of the first character the YAML reader refuses (NUL, ESC...)."""
+    match = _Reader.NON_PRINTABLE.search(text)
+    if match is None:  # pragma: no cover - the reader refused one of them
+        return SourceError("el texto tiene caracteres de control no permitidos", first_line)
+    line = text.count("\n", 0, match.start()) + first_line
+    return SourceError(
+        f"el texto tiene un carácter de control invisible ({character_name(match[0])}); "
+        "bórrelo (suele llegar al copiar y pegar desde otro programa)",
+        line,
+    )
 
 
 def _refuse_deep_nesting(text: str, first_line: int) -> None:
@@ -316,6 +395,10 @@ def _closes(quote: str, rest: str) -> bool:
     return re.search(r"'(?!')", rest.replace("''", "")) is not None
 
 
+def _is_merge_key(node: ScalarNode) -> bool:
+    return node.value == "<<" and node.style is None
+
+
 class _Builder:
     """Turn a composed node tree into plain data, recording lines by path."""
 
@@ -323,7 +406,6 @@ class _Builder:
         self.lines = lines
         self.offset = offset
         self.seen: set[int] = set()
-        self.scalars = yaml.constructor.SafeConstructor()
 
     def line(self, node) -> int:
         return node.start_mark.line + 1 + self.offset
@@ -363,9 +445,7 @@ class _Builder:
         key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             line = self.line(key_node)
-            if not isinstance(key_node, ScalarNode) or key_node.tag == (
-                "tag:yaml.org,2002:merge"
-            ):
+            if not isinstance(key_node, ScalarNode) or _is_merge_key(key_node):
                 raise SourceError(
                     "el nombre de un campo debe ser un texto simple "
                     "(no se permiten '<<', listas ni objetos como nombre)",
@@ -384,10 +464,24 @@ class _Builder:
         return result
 
     def build_scalar(self, node: ScalarNode) -> Any:
-        if node.tag == _TIMESTAMP_TAG:
-            return node.value  # dates stay text; the schema checks the format
-        try:
-            return self.scalars.construct_object(node)
-        except (yaml.YAMLError, ValueError):  # e.g. "!!int abc"
-            raise SourceError(f'el valor "{node.value}" no es válido',
-                              self.line(node)) from None
+        """The value as written: text, or a number/boolean only in their plain forms.
+
+        Explicit tags (`!!int 0x1f`) get no YAML 1.1 rules either.
+        """
+        tag, text = node.tag, node.value
+        if tag in (_STR_TAG, _TIMESTAMP_TAG):  # dates stay text; the schema checks them
+            return text
+        if tag == _NULL_TAG:
+            return None
+        if tag == _BOOL_TAG and _BOOLEAN.match(text):
+            return text.lower() == "true"
+        if tag == _INT_TAG and _INTEGER.match(text):
+            return int(text)
+        if tag == _FLOAT_TAG and _DECIMAL.match(text):
+            return WrittenFloat(text)
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        raise SourceError(
+            f'el valor "{text}" no es válido con la etiqueta {shown}; quite la etiqueta '
+            "y escriba true o false, un número solo con cifras o un texto entre comillas",
+            self.line(node),
+        )
