@@ -184,7 +184,7 @@ def configuracion_nginx(c, contenido=DEFAULT_CONTENT, salida=DEFAULT_OUTPUT,
 def _content_folder(contenido: str) -> Path:
     """The content folder, or a Spanish message and exit 1 if it is missing or empty."""
     try:
-        check_content_folder((ROOT / contenido).resolve())
+        check_content_folder(ROOT / contenido)
     except UnsafeBuild as error:
         print(f"Error: {error}.", file=sys.stderr)
         raise Exit(code=1) from None

@@ -149,12 +149,16 @@ def test_build_site_refuses_a_symbolic_link_and_a_folder_it_did_not_create(repo,
     assert snapshot(tmp_path) == before
 
 
-@pytest.mark.parametrize("target", [Path("/"), Path.home(), ROOT], ids=["raíz", "home", "proyecto"])
-def test_build_site_refuses_the_disk_root_the_home_and_the_project(content_copy, target):
+@pytest.mark.parametrize(("target", "words"), [
+    (Path("/"), "es la raíz del disco"),
+    (Path.home(), "es la carpeta personal"),
+    (ROOT, "es la carpeta del proyecto"),
+], ids=["raíz", "home", "proyecto"])
+def test_build_site_refuses_the_disk_root_the_home_and_the_project(content_copy, target, words):
     before = sorted(os.listdir(target.parent))
     with pytest.raises(BuildRefused) as error:
         build_site(content_copy, target, PREVIEW_SETTINGS)
-    assert "la construcción la" in str(error.value)
+    assert words in str(error.value)
     after = sorted(os.listdir(target.parent))
     assert [name for name in after if name not in before
             and name.startswith(f".{target.name}")] == []
@@ -216,11 +220,16 @@ def content_folder(tmp_path: Path, case: str) -> Path:
     if case == "está vacía":
         (tmp_path / "vacia").mkdir()
         return tmp_path / "vacia"
+    if case == "no se puede resolver":  # two symbolic links pointing at each other
+        (tmp_path / "uno").symlink_to(tmp_path / "dos")
+        (tmp_path / "dos").symlink_to(tmp_path / "uno")
+        return tmp_path / "uno"
     return tmp_path / "no-existe"
 
 
 @pytest.mark.parametrize("command", ["construir", "validar"])
-@pytest.mark.parametrize("case", ["no existe", "no es una carpeta", "está vacía"])
+@pytest.mark.parametrize("case", ["no existe", "no es una carpeta", "está vacía",
+                                  "no se puede resolver"])
 def test_cli_explains_a_content_folder_that_is_missing_a_file_or_empty(tmp_path, command, case):
     content = content_folder(tmp_path, case)
     extra = ["--salida", str(tmp_path / "output")] if command == "construir" else []
@@ -309,7 +318,8 @@ def read_only():
 
 
 def test_a_read_only_cache_is_left_alone_and_gives_the_same_site(content_copy, tmp_path,
-                                                                 reference, read_only):
+                                                                 reference, read_only,
+                                                                 caplog):
     build_site(content_copy, tmp_path / "primero", PREVIEW_SETTINGS)
     cache = content_copy.parent / ".cache"
     read_only(cache)
@@ -319,6 +329,27 @@ def test_a_read_only_cache_is_left_alone_and_gives_the_same_site(content_copy, t
     build_site(content_copy, tmp_path / "segundo", PREVIEW_SETTINGS)
     assert files_of(tmp_path / "segundo") == reference
     assert snapshot(cache) == before
+    assert any(record.getMessage().startswith(f"No se puede usar la caché {cache} (no se "
+                                              "puede escribir en ella)")
+               for record in caplog.records)
+
+
+def test_a_page_cache_that_cannot_be_written_only_costs_time(content_copy, tmp_path, read_only,
+                                                            caplog):
+    output = tmp_path / "output"
+    build_site(content_copy, output, PREVIEW_SETTINGS)
+    (pages,) = (content_copy.parent / ".cache").glob("paginas-content-*")
+    read_only(pages)  # .cache itself can still be written
+    before = snapshot(pages)
+    news = next((content_copy / "noticias/gobierno").glob("*.md"))
+    news.write_text(news.read_text(encoding="utf-8") + "\nPárrafo nuevo de la oficina.\n",
+                    encoding="utf-8")
+    build_site(content_copy, output, PREVIEW_SETTINGS)
+    page = output / "noticias" / news.stem / "index.html"
+    assert "Párrafo nuevo de la oficina." in page.read_text(encoding="utf-8")
+    assert snapshot(pages) == before
+    assert any(record.getMessage().startswith("No se pudo escribir la caché de páginas")
+               for record in caplog.records)
 
 
 def damage_truncated(text: str) -> str:
@@ -377,9 +408,7 @@ CONTRACT = "contratos/juridica/cps-003-2026.yml"
     {"problems": [[1, "valor"]]},
     {"facts": ["no", "es", "un", "diccionario"]},
     {"facts": {"archivos": [["adjuntos/x.pdf"]]}},
-    {"sha256": None},
-], ids=["texto", "problema-texto", "problema-corto", "hechos-lista", "archivo-corto",
-        "sin-hash"])
+], ids=["texto", "problema-texto", "problema-corto", "hechos-lista", "archivo-corto"])
 def test_a_validation_cache_entry_of_the_wrong_shape_is_checked_again(content_copy, entry):
     path = content_copy / CONTRACT
     path.write_text(path.read_text(encoding="utf-8").replace("valor: 38500000", "valor: dos"),

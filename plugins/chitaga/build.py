@@ -73,10 +73,9 @@ def build_site(
     build did not create) is refused before anything is written (build_safety.py).
     """
     started = time.perf_counter()
-    content_dir = Path(content_dir).resolve()
     settings_file = Path(settings_file)
     try:
-        check_content_folder(content_dir)
+        content_dir = check_content_folder(Path(content_dir))
         output_dir = check_output_folder(Path(output_dir), content_dir,
                                          _protected(settings_file, content_dir))
         output_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -42,8 +42,13 @@ class Interrupted(BaseException):
     """SIGTERM arrived; a BaseException so that no `except Exception` swallows it."""
 
 
-def check_content_folder(content_dir: Path) -> None:
-    """The content folder exists, is a folder, and holds something."""
+def check_content_folder(given: Path) -> Path:
+    """The content folder, resolved, if it exists, is a folder and holds something."""
+    try:
+        content_dir = given.resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        raise UnsafeBuild(f"la ruta de la carpeta de contenido {given} no se puede "
+                          "resolver; indique otra con --contenido") from None
     if not content_dir.exists():
         raise UnsafeBuild(
             f"la carpeta de contenido {content_dir} no existe; indique la correcta con "
@@ -61,6 +66,7 @@ def check_content_folder(content_dir: Path) -> None:
         raise UnsafeBuild(
             f"la carpeta de contenido {content_dir} está vacía; indique la carpeta que tiene "
             "entidad.yml, oficinas.yml y plan.yml")
+    return content_dir
 
 
 def check_output_folder(output_dir: Path, content_dir: Path, protected: list[Path]) -> Path:
@@ -74,12 +80,21 @@ def check_output_folder(output_dir: Path, content_dir: Path, protected: list[Pat
     if given.is_symlink():
         raise UnsafeBuild(
             f"la salida {given} es un enlace simbólico; indique con --salida una carpeta real")
-    output = given.resolve()
+    try:
+        output = given.resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        raise UnsafeBuild(f"la ruta de la salida {given} no se puede resolver (¿enlaces "
+                          "simbólicos en círculo?); indique otra con --salida") from None
     home = Path.home().resolve()
-    if output == Path(output.anchor) or output == home or _inside(home, output):
+    if output == Path(output.anchor):
+        raise UnsafeBuild(f"la salida {output} es la raíz del disco; la construcción la "
+                          "reemplazaría entera. Use una carpeta aparte, por ejemplo "
+                          "--salida output")
+    if _inside(home, output):
         raise UnsafeBuild(
-            f"la salida {output} es la raíz del disco o contiene la carpeta personal; la "
-            "construcción la reemplazaría entera. Use --salida output")
+            f"la salida {output} {_relation(output, home)} la carpeta personal {home}; la "
+            "construcción la reemplazaría entera. Use una carpeta aparte, por ejemplo "
+            "--salida output")
     relation = _relation(output, content_dir)
     if relation:
         raise UnsafeBuild(
