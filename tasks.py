@@ -24,7 +24,8 @@ from invoke import Exit, task
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from chitaga.build import BuildFailed, build_site  # noqa: E402
+from chitaga.build import BuildFailed, BuildInterrupted, BuildRefused, build_site  # noqa: E402
+from chitaga.build_safety import UnsafeBuild, check_content_folder  # noqa: E402
 from chitaga.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
 from chitaga.deploy_releases import DeployFailed  # noqa: E402
 from chitaga.indicators import to_csv, to_json  # noqa: E402
@@ -36,13 +37,14 @@ from chitaga.validation import InvalidContent, check_content, report  # noqa: E4
 DEFAULT_CONTENT = "content"
 TIMEZONE = runpy.run_path(str(ROOT / "pelicanconf.py"))["TIMEZONE"]
 DEFAULT_OUTPUT = "output"
+INTERRUPTED = 128  # exit code 128 + N: the build was stopped by signal N
 WATCHED = ("theme", "pelicanconf.py", "publishconf.py", "schemas")
 
 
 @task(help={"contenido": "Carpeta de contenido (por defecto: content)"})
 def validar(c, contenido=DEFAULT_CONTENT):
     """Revisa todo el contenido y lista cada error con archivo y línea."""
-    site = check_content(ROOT / contenido)
+    site = check_content(_content_folder(contenido))
     print(report(site.problems))
     if site.problems:
         raise Exit(code=1)
@@ -73,11 +75,13 @@ def servir(c, contenido=DEFAULT_CONTENT, puerto=8000):
     """Construye el sitio, lo sirve en http://localhost:PUERTO y lo reconstruye al guardar."""
     from watchfiles import watch  # noqa: PLC0415 - only this command needs it
 
-    content_dir, output_dir = ROOT / contenido, ROOT / DEFAULT_OUTPUT
+    content_dir, output_dir = _content_folder(contenido), ROOT / DEFAULT_OUTPUT
     settings = ROOT / "pelicanconf.py"
     try:
         _build(content_dir, output_dir, settings)
-    except Exit:
+    except Exit as error:
+        if error.code > INTERRUPTED:
+            raise
         output_dir.mkdir(exist_ok=True)  # serve what there is while errors are fixed
     server = _serve(output_dir, int(puerto))
     print(f"Sitio en http://localhost:{puerto}/ (Ctrl+C para terminar)")
@@ -88,7 +92,9 @@ def servir(c, contenido=DEFAULT_CONTENT, puerto=8000):
             print(f"Cambios en {names}: reconstruyendo...")
             try:
                 _build(content_dir, output_dir, settings)
-            except Exit:
+            except Exit as error:
+                if error.code > INTERRUPTED:
+                    raise  # Ctrl-C during a rebuild stops the server too
                 print("Se sigue mostrando la versión anterior del sitio.")
     except KeyboardInterrupt:
         pass
@@ -107,7 +113,7 @@ def indicadores(c, contenido=DEFAULT_CONTENT, hasta=None, formato="tabla"):
     """Muestra los indicadores de actualización de cada oficina, calculados del historial git."""
     if formato not in ("tabla", "json", "csv"):
         raise Exit(f'--formato "{formato}" no existe; use tabla, json o csv', code=2)
-    site = check_content(ROOT / contenido)
+    site = check_content(_content_folder(contenido))
     broken = [problem for problem in site.problems
               if problem.path.split("/", 1)[-1] in ("oficinas.yml", "plan.yml")]
     if broken:
@@ -175,6 +181,16 @@ def configuracion_nginx(c, contenido=DEFAULT_CONTENT, salida=DEFAULT_OUTPUT,
     print(nginx_conf(hashes, Path(raiz), dominio or "example.gov.co"), end="")
 
 
+def _content_folder(contenido: str) -> Path:
+    """The content folder, or a Spanish message and exit 1 if it is missing or empty."""
+    try:
+        check_content_folder(ROOT / contenido)
+    except UnsafeBuild as error:
+        print(f"Error: {error}.", file=sys.stderr)
+        raise Exit(code=1) from None
+    return ROOT / contenido
+
+
 def _build(content_dir: Path, output_dir: Path, settings: Path) -> None:
     try:
         result = build_site(content_dir, output_dir, settings)
@@ -183,6 +199,13 @@ def _build(content_dir: Path, output_dir: Path, settings: Path) -> None:
         print("El sitio no se construyó: corrija los errores de arriba. "
               f"La carpeta {output_dir.name}/ anterior no cambió.", file=sys.stderr)
         raise Exit(code=1) from None
+    except BuildRefused as error:
+        print(f"Error: {error}. No se escribió nada.", file=sys.stderr)
+        raise Exit(code=1) from None
+    except BuildInterrupted as error:
+        print(f"Construcción interrumpida; la carpeta {output_dir.name}/ anterior no cambió.",
+              file=sys.stderr)
+        raise Exit(code=INTERRUPTED + error.signal_number) from None
     except BuildFailed as error:
         print(f"Error: {error}. La carpeta {output_dir.name}/ anterior no cambió.",
               file=sys.stderr)

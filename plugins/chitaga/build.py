@@ -6,11 +6,14 @@ folder exactly as it was and no temporary folder behind.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
 import shutil
+import signal
 import subprocess
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass
@@ -22,6 +25,18 @@ from pelican.log import FatalLogger
 from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
 
+from .build_safety import (
+    Interrupted,
+    UnsafeBuild,
+    check_content_folder,
+    check_output_folder,
+    interruptible,
+    output_lock,
+    remove_leftovers,
+    repository_of,
+    signals_ignored,
+    write_marker,
+)
 from .images import BadImage
 from .incremental import BUILD_FINGERPRINT, PAGE_CACHE_DIR, PAGE_STATS, PREVIOUS_OUTPUT
 from .site import site_url
@@ -29,6 +44,7 @@ from .validation import InvalidContent
 from .validation_cache import cache_root, fingerprint
 
 logger = logging.getLogger(__name__)
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the folder of pelicanconf.py and tasks.py
 
 
 class BuildFailed(Exception):
@@ -51,20 +67,69 @@ def build_site(
 ) -> BuildResult:
     """Validate content_dir and build it into output_dir with settings_file.
 
-    Raises InvalidContent (with every problem) or BuildFailed; in both cases
-    output_dir is untouched.
+    Raises InvalidContent (with every problem) or BuildFailed (BuildInterrupted
+    on SIGTERM or Ctrl-C); in every case output_dir is untouched. An output that
+    the build would destroy (the content, the repository, a file, a folder the
+    build did not create) is refused before anything is written (build_safety.py).
     """
     started = time.perf_counter()
-    content_dir = Path(content_dir).resolve()
-    output_dir = Path(output_dir).resolve()
+    settings_file = Path(settings_file)
+    try:
+        content_dir = check_content_folder(Path(content_dir))
+        output_dir = check_output_folder(Path(output_dir), content_dir,
+                                         _protected(settings_file, content_dir))
+        output_dir.parent.mkdir(parents=True, exist_ok=True)
+        with output_lock(output_dir):
+            remove_leftovers(output_dir)
+            return _build_locked(content_dir, output_dir, settings_file, overrides or {},
+                                 started)
+    except UnsafeBuild as error:
+        raise BuildRefused(str(error)) from None
+    except OSError as error:  # the output's parent folder cannot be created
+        raise BuildRefused(f"no se puede escribir junto a {output_dir} ({error.strerror}); "
+                          "revise la ruta de --salida y sus permisos") from None
+
+
+class BuildRefused(BuildFailed):
+    """The build did not start: it would harm its folders, or another build is running."""
+
+
+class BuildInterrupted(BuildFailed):
+    """SIGTERM or Ctrl-C stopped the build; the half-built folder was removed."""
+
+    def __init__(self, signal_number: int):
+        super().__init__("construcción interrumpida")
+        self.signal_number = signal_number
+
+
+def _build_locked(content_dir: Path, output_dir: Path, settings_file: Path, overrides: dict,
+                  started: float) -> BuildResult:
     staging = output_dir.parent / f".{output_dir.name}-nuevo-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
-    settings = _settings(Path(settings_file), content_dir, staging, overrides or {})
-    if output_dir.is_dir():
-        settings[PREVIOUS_OUTPUT] = str(output_dir)  # unchanged pages are linked from it
-    _make_errors_fatal()
+    try:
+        with interruptible():
+            staging.mkdir()  # there from the start: an interrupted build has one to remove
+            _make_errors_fatal()
+            settings = _settings(settings_file, content_dir, staging, overrides)
+            if output_dir.is_dir():
+                settings[PREVIOUS_OUTPUT] = str(output_dir)  # unchanged pages are linked from it
+            _build_into(settings, staging)
+            with signals_ignored():  # the output is the old site or the new one, never neither
+                _replace_folder(staging, output_dir)
+    except (KeyboardInterrupt, Interrupted) as error:
+        with signals_ignored():
+            shutil.rmtree(staging, ignore_errors=True)
+        number = error.args[0] if isinstance(error, Interrupted) else signal.SIGINT
+        raise BuildInterrupted(number) from None
+    pages = sum(1 for _ in output_dir.rglob("*.html"))
+    _, reused = settings.get(PAGE_STATS, (0, 0))
+    return BuildResult(output_dir, time.perf_counter() - started, pages, reused)
+
+
+def _build_into(settings: dict, staging: Path) -> None:
     try:
         _run_pelican(settings, staging)
+        write_marker(staging)
     except InvalidContent:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -77,23 +142,54 @@ def build_site(
         raise BuildFailed(
             f"no se pudo construir el sitio ({type(error).__name__}: {error})"
         ) from error
-    _replace_folder(staging, output_dir)
-    pages = sum(1 for _ in output_dir.rglob("*.html"))
-    _, reused = settings.get(PAGE_STATS, (0, 0))
-    return BuildResult(output_dir, time.perf_counter() - started, pages, reused)
+
+
+def _protected(settings_file: Path, content_dir: Path) -> list[Path]:
+    """Folders the output may lie in but never be or contain: the project, the content's
+    repository."""
+    folders = {settings_file.resolve().parent, PROJECT_ROOT}
+    repository = repository_of(content_dir)
+    if repository is not None:
+        folders.add(repository)
+    return sorted(folders)
 
 
 def _run_pelican(settings: dict, staging: Path) -> None:
+    failures = _ReaderFailures()
+    generators_log = logging.getLogger("pelican.generators")
+    generators_log.addFilter(failures)
     try:
         Pelican(settings).run()
     except Exception as error:
-        if not _from_the_cache(error):
+        if not (_from_the_cache(error) or failures.seen) or not _has_reader_cache(settings):
             raise
-        # A cache file cut short (a build killed while saving it) only costs time.
+        # A cache file cut short (a build killed while saving it) or not what this
+        # Pelican writes only costs time: Pelican reports a file it "could not process".
         logger.warning("La caché de Pelican estaba dañada; se construye sin ella.")
         shutil.rmtree(settings["CACHE_PATH"], ignore_errors=True)
         shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
         Pelican(settings).run()
+    finally:
+        generators_log.removeFilter(failures)
+
+
+class _ReaderFailures(logging.Filter):
+    """Notes whether Pelican logged that it could not read a file (its cache may be why)."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Could not process"):
+            self.seen = True
+        return True
+
+
+def _has_reader_cache(settings: dict) -> bool:
+    folder = Path(settings.get("CACHE_PATH", ""))
+    return bool(settings.get("LOAD_CONTENT_CACHE")) and folder.is_dir() and any(folder.iterdir())
 
 
 def _from_the_cache(error: Exception) -> bool:
@@ -103,11 +199,12 @@ def _from_the_cache(error: Exception) -> bool:
 
 def _settings(settings_file: Path, content_dir: Path, output_dir: Path,
               overrides: dict) -> dict:
+    caching = _cache_usable(content_dir)
     override = {
         "PATH": str(content_dir),
         "OUTPUT_PATH": str(output_dir),
         "DELETE_OUTPUT_DIRECTORY": False,
-        **_reader_cache(settings_file, content_dir),
+        **(_reader_cache(settings_file, content_dir) if caching else _NO_READER_CACHE),
         **overrides,
     }
     settings = read_settings(str(settings_file.resolve()), override=override)
@@ -115,8 +212,39 @@ def _settings(settings_file: Path, content_dir: Path, output_dir: Path,
         # Production URLs follow the domain of the content folder being built.
         settings["SITEURL"] = site_url(content_dir)
         settings["FEED_DOMAIN"] = settings["SITEURL"]
-    settings.update(_page_cache(settings, settings_file, content_dir, overrides))
+    if caching:
+        settings.update(_page_cache(settings, settings_file, content_dir, overrides))
     return settings
+
+
+_NO_READER_CACHE = {"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
+
+
+def _cache_usable(content_dir: Path) -> bool:
+    """Whether `.cache/` can be written; if not (a file, read-only), build without it.
+
+    The caches only save time: the site built without them is the same.
+    """
+    folder = cache_root(content_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, probe = tempfile.mkstemp(prefix=".prueba-", dir=folder)
+        os.close(descriptor)
+        os.unlink(probe)
+    except OSError as error:
+        logger.warning("No se puede usar la caché %s (%s); se construye sin ella, más despacio. "
+                       "Bórrela o corrija sus permisos para recuperar la velocidad.",
+                       folder, _why(error, folder))
+        return False
+    return True
+
+
+def _why(error: OSError, folder: Path) -> str:
+    if folder.exists() and not folder.is_dir():
+        return "es un archivo, no una carpeta"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "no se puede escribir en ella"
+    return error.strerror or type(error).__name__
 
 
 def _page_cache(settings: dict, settings_file: Path, content_dir: Path,
@@ -148,6 +276,7 @@ def _reader_cache(settings_file: Path, content_dir: Path) -> dict:
     either changes, a fresh cache starts and the stale ones are removed.
     """
     digest = hashlib.sha256(fingerprint().encode() + settings_file.read_bytes())
+    digest.update(version("pelican").encode())  # another Pelican may pickle other objects
     # One cache per settings file: a preview and a production build of the same
     # content do not throw away each other's cache.
     prefix = f"pelican-{content_dir.name}-{settings_file.stem}-"

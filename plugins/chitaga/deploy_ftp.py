@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
+from .build_safety import MARKER  # the build's own note: not part of the site
 from .deploy_releases import DeployFailed
 
 MANIFEST = ".publicacion.json"
@@ -141,7 +142,8 @@ def _local_hashes(site_dir: Path) -> dict[str, str]:
     hashes = {}
     for file in sorted(site_dir.rglob("*")):
         path = file.relative_to(site_dir).as_posix()
-        if file.is_file() and path != MANIFEST and not file.name.startswith(TEMPORARY_PREFIX):
+        if file.is_file() and path not in (MANIFEST, MARKER) \
+                and not file.name.startswith(TEMPORARY_PREFIX):
             with file.open("rb") as content:
                 hashes[path] = hashlib.file_digest(content, "sha256").hexdigest()
     return hashes

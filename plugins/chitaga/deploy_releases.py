@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .build_safety import MARKER
+
 KEEP = 5
 RELEASES = "releases"
 CURRENT = "current"
@@ -144,9 +146,11 @@ def _rsync(site_dir: Path, destination: ReleaseDestination, folder: str) -> None
     # Files equal to the current release's are hard links: a new release costs
     # only what changed, in disk and (over SSH) in bytes sent. Every build writes
     # new files, so equality is by content (--checksum), not by date (--no-times).
+    # The build's marker (build_safety.MARKER) says "a build made this folder"; it is
+    # of no use on the server, so it is not uploaded.
     link_dest = f"--link-dest={destination.path}/{CURRENT}/"
     command = ["rsync", "-a", "--no-times", "--delete", "--checksum", link_dest,
-               f"{site_dir}/", *destination.rsync_target(folder)]
+               f"--exclude=/{MARKER}", f"{site_dir}/", *destination.rsync_target(folder)]
     _call(command, destination, "subir los archivos")
 
 

@@ -16,6 +16,7 @@ always rendered.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -44,6 +45,7 @@ PAGE_STATS = "CHITAGA_PAGE_STATS"  # (rendered, reused), left in the settings fo
 PREVIOUS_OUTPUT = "CHITAGA_PREVIOUS_OUTPUT"  # the output folder of the last build, if any
 # Content whose text links to other files ({filename}...) also depends on their URLs.
 _INTERNAL_LINK = re.compile(rb"\{(filename|static|attach|category|tag|author|index)\}")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 logger = logging.getLogger(__name__)
 _recording: set[str] | None = None
@@ -77,6 +79,7 @@ class PageCache:
         self.used: set[str] = set()
         self.rendered = 0
         self.reused = 0
+        self.unwritable = False  # set on the first failed write: nothing more is stored
         self._fingerprints: dict[int, tuple[object, str]] = {}
 
     def render(self, template, localcontext: dict, environment_globals: Mapping) -> str:
@@ -85,31 +88,43 @@ class PageCache:
         if last is not None:
             names = last["nombres"]
             key = self._key(template.name, output_file, names, localcontext, environment_globals)
-            if key is not None and (html := self._stored(key)) is not None:
+            if key is not None and (html := self._stored(key, last["html"])) is not None:
                 self.reused += 1
-                self._remember(output_file, names, key)
+                self._remember(output_file, names, key, html)
                 if key == last["clave"]:
                     self.unchanged.add(output_file)
                 return html
         html, names = _render_recording(template, localcontext)
         self.rendered += 1
         key = self._key(template.name, output_file, names, localcontext, environment_globals)
-        if key is not None:
-            self._store(key, html)
-            self._remember(output_file, names, key)
+        if key is not None and self._store(key, html):
+            self._remember(output_file, names, key, html)
         return html
 
     def save(self) -> None:
-        """Write the manifest and drop the stored pages this build did not use."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Write the manifest and drop the stored pages this build did not use.
+
+        If the cache could not be written, the manifest is removed: a page it
+        listed might be missing or stale in the cache.
+        """
+        manifest = self.folder / MANIFEST
         temporary = self.folder / f".{MANIFEST}.{os.getpid()}"
-        temporary.write_text(json.dumps(self.this_build, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, self.folder / MANIFEST)
-        for shard in self.folder.iterdir():
-            if shard.is_dir():
-                for stored in shard.iterdir():
-                    if stored.name not in self.used:
-                        stored.unlink(missing_ok=True)
+        try:
+            if self.unwritable:
+                manifest.unlink(missing_ok=True)
+                return
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(self.this_build, sort_keys=True), encoding="utf-8")
+            os.replace(temporary, manifest)
+            for shard in self.folder.iterdir():
+                if shard.is_dir():
+                    for stored in shard.iterdir():
+                        if stored.name not in self.used:
+                            stored.unlink(missing_ok=True)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            self._give_up(error)
 
     def previous_file(self, output_file: str) -> Path | None:
         """The last build's file for a page rendered exactly as then, to link instead of
@@ -118,8 +133,9 @@ class PageCache:
             return None
         return self.previous_output / output_file
 
-    def _remember(self, output_file: str, names: Iterable[str], key: str) -> None:
-        self.this_build[output_file] = {"nombres": sorted(names), "clave": key}
+    def _remember(self, output_file: str, names: Iterable[str], key: str, html: str) -> None:
+        self.this_build[output_file] = {"nombres": sorted(names), "clave": key,
+                                        "html": _sha256(html)}
         self.used.add(key)
 
     def _key(self, template_name, output_file, names, localcontext, environment_globals):
@@ -196,18 +212,38 @@ class PageCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
 
-    def _stored(self, key: str) -> str | None:
+    def _stored(self, key: str, sha256: str) -> str | None:
+        """The stored page, only if it is byte for byte what the last build stored."""
         try:
-            return self._path(key).read_text(encoding="utf-8")
+            html = self._path(key).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
+        return html if _sha256(html) == sha256 else None
 
-    def _store(self, key: str, html: str) -> None:
+    def _store(self, key: str, html: str) -> bool:
+        """Keep a rendered page for the next build; False if the cache cannot be written."""
+        if self.unwritable:
+            return False
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{key}.{os.getpid()}")
-        temporary.write_text(html, encoding="utf-8")
-        os.replace(temporary, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(html, encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            self._give_up(error)
+            return False
+        return True
+
+    def _give_up(self, error: OSError) -> None:
+        """A full disk or a cache turned read-only: the build goes on without the cache."""
+        if self.unwritable:
+            return
+        self.unwritable = True
+        logger.warning("No se pudo escribir la caché de páginas %s (%s); la próxima "
+                       "construcción generará todas las páginas.", self.folder, error.strerror)
 
 
 class CachedTemplate:
@@ -234,14 +270,27 @@ def _render_recording(template, localcontext: dict) -> tuple[str, set[str]]:
 
 
 def _load_manifest(path: Path) -> dict[str, dict]:
+    """The last build's entries; a missing, cut short or foreign manifest gives none,
+    and an entry not exactly as save() writes it is dropped (its page is rendered)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):
         return {}
-    return {name: entry for name, entry in data.items()
-            if isinstance(entry, dict) and {"nombres", "clave"} <= entry.keys()}
+    return {name: entry for name, entry in data.items() if _well_formed(entry)}
+
+
+def _well_formed(entry) -> bool:
+    return (isinstance(entry, dict) and entry.keys() == {"nombres", "clave", "html"}
+            and isinstance(entry["nombres"], list)
+            and all(isinstance(name, str) for name in entry["nombres"])
+            and all(isinstance(entry[key], str) and _HEX64.fullmatch(entry[key])
+                    for key in ("clave", "html")))
+
+
+def _sha256(html: str) -> str:
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
 
 
 class LinkingWriter(Writer):

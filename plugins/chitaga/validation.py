@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from . import schemas
 from .attachment_checks import attachment_problems
+from .build_safety import quiet_worker
 from .content_files import SITE_FILES, ContentFile, Discovery, discover
 from .file_checks import FileReport, check_document, check_file
 from .site import Problem, Site
@@ -156,7 +157,7 @@ def _run(jobs: list[tuple[str, str, bytes]], processes: int | None) -> list[File
         return [check_file(*job) for job in jobs]
     schemas.load_all()  # compiled once here, inherited by the forked workers
     chunk = max(16, len(jobs) // (workers * 8))
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=quiet_worker) as pool:
         return pool.starmap(check_file, jobs, chunksize=chunk)
 
 

@@ -13,6 +13,7 @@ the same clock tick could keep the same times); it is read and hashed again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -69,6 +70,39 @@ def _trusted_stat(key: list[int]) -> list[int] | None:
     return None if recent else key
 
 
+def _well_formed(entry) -> bool:
+    """Whether a cache entry is exactly as `put` writes it; any other is checked again."""
+    if not isinstance(entry, dict) or not {"sha256", "stat", "problems", "facts"} <= entry.keys():
+        return False
+    stat, problems, facts = entry["stat"], entry["problems"], entry["facts"]
+    return (isinstance(entry["sha256"], str) and len(entry["sha256"]) == 64
+            and (stat is None or (isinstance(stat, list) and len(stat) == 4
+                                  and all(type(number) is int for number in stat)))
+            and isinstance(problems, list)
+            and all(isinstance(problem, list) and len(problem) == 3
+                    and type(problem[0]) is int
+                    and isinstance(problem[1], str) and isinstance(problem[2], str)
+                    for problem in problems)
+            and isinstance(facts, dict) and _facts_well_formed(facts))
+
+
+def _facts_well_formed(facts: dict) -> bool:
+    """The facts the cross-file rules read (file_checks.py) have their shapes."""
+    def line(value) -> bool:
+        return value is None or type(value) is int
+
+    def located(value) -> bool:  # [text, line]
+        return (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
+                and line(value[1]))
+
+    archivos = facts.get("archivos", [])
+    return (isinstance(archivos, list)
+            and all(isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
+                    and line(item[1]) and isinstance(item[2], str) for item in archivos)
+            and all(located(facts[key]) for key in ("fecha", "referencia") if key in facts)
+            and isinstance(facts.get("borrador", False), bool))
+
+
 class ValidationCache:
     def __init__(self, path: Path | None):
         self.path = path
@@ -87,7 +121,9 @@ class ValidationCache:
         if not isinstance(stored, dict) or stored.get("huella") != self.fingerprint:
             return {}
         entries = stored.get("archivos")
-        return entries if isinstance(entries, dict) else {}
+        if not isinstance(entries, dict):
+            return {}
+        return {relpath: entry for relpath, entry in entries.items() if _well_formed(entry)}
 
     def get_unchanged(self, relpath: str, key: list[int]) -> FileReport | None:
         """The report of a file whose size, times and inode are as recorded."""
@@ -131,4 +167,5 @@ class ValidationCache:
             temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             os.replace(temporary, self.path)
         except OSError:
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # .cache may be a file: no folder to clean
+                temporary.unlink(missing_ok=True)
