@@ -16,6 +16,7 @@ import pytest
 
 from chitaga import page_budget
 from chitaga.build import build_site
+from chitaga.build_safety import MARKER, MARKER_TEXT
 from chitaga.page_budget import PagesOverBudget, budget, kilobytes
 from chitaga.validation import InvalidContent, check_content
 from conftest import PREVIEW_SETTINGS
@@ -59,12 +60,13 @@ def gzip9(path: Path) -> int:
 
 def old_site(output: Path) -> Path:
     output.mkdir()
+    (output / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # a folder a build made
     (output / "index.html").write_text("sitio anterior", encoding="utf-8")
     return output
 
 
 def assert_untouched(output: Path) -> None:
-    assert [path.name for path in output.iterdir()] == ["index.html"]
+    assert sorted(path.name for path in output.iterdir()) == [MARKER, "index.html"]
     assert (output / "index.html").read_text(encoding="utf-8") == "sitio anterior"
     assert not [path for path in output.parent.iterdir() if "-nuevo-" in path.name]
 
