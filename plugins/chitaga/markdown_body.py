@@ -9,6 +9,7 @@ blocks are text: nothing inside them is checked.
 
 from __future__ import annotations
 
+import bisect
 import html
 import posixpath
 import re
@@ -34,6 +35,10 @@ MAX_NESTING = 20
 """Levels of lists, quotes (>) or open brackets ([) inside one another."""
 MAX_EXPANSION = 100_000
 """Characters that abbreviations (*[SIGLA]: ...) and reference links may add when rendered."""
+MAX_ABBREVIATIONS = 100
+"""Abbreviation definitions in one body (each one is searched for in the whole text)."""
+MAX_PROBLEMS = 100
+"""Problems listed for one body; a pasted page with thousands of them gets one more line."""
 
 LINK_KINDS = ("filename", "static", "attach")
 """Pelican link markers whose target must exist; {index} is also allowed."""
@@ -41,10 +46,14 @@ LINK_KINDS = ("filename", "static", "attach")
 _FENCE = FencedBlockPreprocessor.FENCED_BLOCK_RE
 _BACKTICK = re.compile(BACKTICK_RE, re.DOTALL)
 _CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
+_BRACKET = re.compile(r"\\.|[\[\]]")  # an escaped character is skipped
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _BLANK = re.compile(r"\n[ ]*\n")
 _LIST_ITEM = re.compile(r"( *)(?:[*+-]|\d+[.)])(?:[ ]|$)")
-_QUOTES = re.compile(r"(?: {0,3}>)+")
+_NESTED_LINE = re.compile(  # a line that opens a quote or a list item
+    r"^(?P<quotes>(?: {0,3}>)*)(?P<indent> *)(?:(?P<item>[*+-]|\d+[.)])(?= |$)|(?<=>))",
+    re.MULTILINE,
+)
 _ANGLE = re.compile(r"""<(?:"[^"]*"|'[^']*'|[^<>"'])*>""")
 _AUTOLINK = re.compile(AUTOLINK_RE)
 _AUTOMAIL = re.compile(AUTOMAIL_RE)
@@ -59,7 +68,7 @@ _REFERENCE_USE = re.compile(r"(!?)\[([^\[\]\n]+)\](?:[ ]?\[([^\[\]\n]*)\])?(?![(
 _REFERENCE_DEFINITION = re.compile(
     r"""^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(\S+)[ ]*(?:(["'])(.*)\3|\((.*)\))?[ ]*$""", re.MULTILINE
 )
-_ATTR_LIST = re.compile(r"\{\:?[ ]*([^\}\n ][^\n\}]*)\}")
+_ATTR_LIST = re.compile(r"\{:?[ ]*([^{}\n ][^{}\n]*)\}")
 _BARE_HTTP = re.compile(r"\bhttp://[^\s)>\]\"'<]*", re.IGNORECASE)
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()>#+\-.!:|\"'])")
@@ -115,55 +124,67 @@ class _BodyChecker:
         self.text = "\n".join(line.expandtabs(4) for line in body.replace("\r\n", "\n")
                               .split("\n"))
         self.first_line = first_line
+        self.line_starts = [0] + [match.end() for match in re.finditer("\n", self.text)]
         self.folder = posixpath.dirname(relpath)
         self.report = BodyReport()
-        self.checked_urls: set[int] = set()  # offsets of URLs already judged
+        self.covered = bytearray(len(self.text))  # 1 where a link or tag was already judged
 
     def run(self) -> None:
         self.prose = _mask_code(self.text)
         if not self._check_nesting():
             return  # too deep to look further: that is the one error to fix first
-        self._check_html()
-        definitions = self._check_references()
-        self._check_inline_links()
-        self._check_reference_images(definitions)
-        self._check_attribute_lists()
-        self._check_bare_http()
+        if "<" in self.prose:
+            self._check_html()
+        definitions = self._check_references() if "]:" in self.prose else {}
+        if "](" in self.prose:
+            self._check_inline_links()
+        if definitions and "![" in self.prose:
+            self._check_reference_images(definitions)
+        if "{" in self.prose:
+            self._check_attribute_lists()
+        if "://" in self.prose:
+            self._check_bare_http()
         self._check_expansion(definitions)
 
     # -- helpers ---------------------------------------------------------------
 
     def line_at(self, offset: int) -> int:
-        return self.first_line + self.text.count("\n", 0, offset)
+        return self.first_line + bisect.bisect_right(self.line_starts, offset) - 1
 
     def add(self, offset: int, message: str) -> None:
-        self.report.problems.append((self.line_at(offset), message))
+        problems = self.report.problems
+        if len(problems) < MAX_PROBLEMS:
+            problems.append((self.line_at(offset), message))
+        elif len(problems) == MAX_PROBLEMS:
+            problems.append((self.line_at(offset), (
+                f"y más problemas desde esta línea: se muestran los primeros {MAX_PROBLEMS}; "
+                "corríjalos y valide de nuevo"
+            )))
+
+    def cover(self, start: int, end: int) -> None:
+        self.covered[start:end] = b"\x01" * (end - start)
 
     # -- limits ----------------------------------------------------------------
 
     def _check_nesting(self) -> bool:
-        offset = 0
-        for line in self.prose.split("\n"):
-            quotes = _QUOTES.match(line)
-            depth = quotes.group().count(">") if quotes else 0
-            rest = line[quotes.end():] if quotes else line
-            item = _LIST_ITEM.match(rest)
-            if item:
-                depth += len(item.group(1)) // 4 + 1
+        for line in _NESTED_LINE.finditer(self.prose):
+            depth = line["quotes"].count(">")
+            if line["item"] is not None:
+                depth += len(line["indent"]) // 4 + 1
             if depth > MAX_NESTING:
-                self.add(offset, (
+                self.add(line.start(), (
                     f"el texto tiene listas o citas (>) anidadas en {depth} niveles; el "
                     f"máximo es {MAX_NESTING}. Use menos niveles de sangría"
                 ))
                 return False
-            offset += len(line) + 1
         for start, block in _blocks(self.prose):
             depth = 0
-            for index, char in enumerate(block):
-                if char == "[" and (index == 0 or block[index - 1] != "\\"):
+            for bracket in _BRACKET.finditer(block):
+                char = bracket.group()
+                if char == "[":
                     depth += 1
                     if depth > MAX_NESTING:
-                        self.add(start + index, (
+                        self.add(start + bracket.start(), (
                             f"el párrafo tiene más de {MAX_NESTING} corchetes [ abiertos a "
                             "la vez; cierre cada [ con su ] o escríbalo \\["
                         ))
@@ -175,7 +196,13 @@ class _BodyChecker:
     def _check_expansion(self, definitions: dict[str, tuple[int, str, str]]) -> None:
         growth: list[tuple[int, int, str, int]] = []  # (chars, offset, what, uses)
         abbreviations = {match["abbr"]: match for match in
-                         AbbrBlockprocessor.RE.finditer(self.prose)}
+                         AbbrBlockprocessor.RE.finditer(self.prose)} if "*[" in self.prose else {}
+        if len(abbreviations) > MAX_ABBREVIATIONS:
+            self.add(list(abbreviations.values())[MAX_ABBREVIATIONS].start(), (
+                f"el texto define {len(abbreviations)} abreviaturas (*[SIGLA]: ...); el "
+                f"máximo es {MAX_ABBREVIATIONS}. Escriba los nombres completos en el texto"
+            ))
+            return
         if abbreviations:
             pattern = re.compile(r"\b(?:{})\b".format(
                 "|".join(re.escape(abbr) for abbr in sorted(abbreviations, key=len,
@@ -206,6 +233,7 @@ class _BodyChecker:
         reported: set[str] = set()
         for match in _ANGLE.finditer(self.prose):
             text = match.group()
+            self.cover(match.start(), match.end())
             autolink = _AUTOLINK.fullmatch(text)
             if autolink:
                 self._check_url(match.start() + 1, autolink.group(1), "link")
@@ -283,6 +311,7 @@ class _BodyChecker:
     def _check_inline_links(self) -> None:
         for match in _INLINE_LINK.finditer(self.prose):
             url = match.group(3)
+            self.cover(match.start(3), match.end(3))
             if url.startswith("<"):
                 url = url[1:-1]
             self._check_url(match.start(3), url, "image" if match.group(1) else "link")
@@ -294,6 +323,7 @@ class _BodyChecker:
             if key.startswith("^"):
                 continue  # a footnote
             url = match.group(2).lstrip("<").rstrip(">")
+            self.cover(match.start(2), match.end(2))
             definitions.setdefault(key, (match.start(), url, match.group(4) or
                                          match.group(5) or ""))
             self._check_url(match.start(2), url, "link")
@@ -309,12 +339,10 @@ class _BodyChecker:
 
     def _check_bare_http(self) -> None:
         for match in _BARE_HTTP.finditer(self.prose):
-            if not any(match.start() <= offset < match.end() for offset in
-                       self.checked_urls):
+            if not self.covered[match.start()]:
                 self.add(match.start(), _insecure(match.group()))
 
     def _check_url(self, offset: int, url: str, kind: str) -> None:
-        self.checked_urls.add(offset)
         value = _URL_NOISE.sub("", html.unescape(_MARKDOWN_ESCAPE.sub(r"\1", url)))
         marker = INTRASITE.match(value)
         if marker:
@@ -384,14 +412,19 @@ class _BodyChecker:
 
 def _mask_code(text: str) -> str:
     """`text` with code blocks, code spans and HTML comments blanked (newlines kept)."""
-    text = _FENCE.sub(lambda match: match.group()[:match.start("code") - match.start()]
-                      + _blank(match.group("code")) + match.group("fence"), text)
+    if "```" in text or "~~~" in text:
+        text = _FENCE.sub(lambda match: match.group()[:match.start("code") - match.start()]
+                          + _blank(match.group("code")) + match.group("fence"), text)
     text = _mask_indented_code(text)
-    masked = list(text)
-    for start, block in _blocks(text):
-        masked[start:start + len(block)] = _mask_code_spans(block)
-    text = "".join(masked)
-    return _COMMENT.sub(lambda match: _blank(match.group()), text)
+    if "`" in text:
+        pieces, last = [], 0
+        for start, block in _blocks(text):
+            pieces += [text[last:start], _mask_code_spans(block)]
+            last = start + len(block)
+        text = "".join([*pieces, text[last:]])
+    if "<!--" in text:
+        text = _COMMENT.sub(lambda match: _blank(match.group()), text)
+    return text
 
 
 def _mask_indented_code(text: str) -> str:
@@ -420,6 +453,7 @@ def _mask_indented_code(text: str) -> str:
 def _mask_code_spans(block: str) -> str:
     """Blank the code spans of one block, found the way Python-Markdown finds them."""
     position = 0
+    spans = []
     while True:
         match = _BACKTICK.search(block, position)
         if not match:
@@ -433,9 +467,16 @@ def _mask_code_spans(block: str) -> str:
             position = start
             continue
         finish = end + (start - begin)
-        block = block[:begin] + _blank(block[begin:finish]) + block[finish:]
+        spans.append((begin, finish))
         position = finish
-    return block
+    if not spans:
+        return block
+    pieces, last = [], 0
+    for begin, finish in spans:
+        pieces += [block[last:begin], _blank(block[begin:finish])]
+        last = finish
+    pieces.append(block[last:])
+    return "".join(pieces)
 
 
 def _blocks(text: str):
