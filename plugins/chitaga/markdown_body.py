@@ -394,7 +394,9 @@ class _BodyChecker:
         if resolved.startswith("../") or resolved in ("..", "."):
             self.add(offset, (
                 f"el enlace {{{what}}}{path} sale de la carpeta content/; escriba la ruta "
-                f"desde content/, por ejemplo {{{what}}}/adjuntos/<oficina>/archivo.pdf"
+                "desde content/, por ejemplo "
+                + ("{filename}/paginas/<oficina>/<nombre>.md" if what == "filename"
+                   else f"{{{what}}}/adjuntos/<oficina>/<archivo>.pdf")
             ))
             return
         if kind == "image" and not resolved.startswith("adjuntos/"):
