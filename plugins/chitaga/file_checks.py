@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .formats import is_date
+from .markdown_body import check_body
 from .messages import explain, field_name
 from .schemas import schema_for
 from .text_checks import text_problem, text_problems
@@ -21,7 +22,6 @@ from .yaml_loader import SourceError, YamlDocument, decode_text, parse_yaml, spl
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 NEWS_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
-INSECURE_LINK = re.compile(r"http://[^\s)>\]\"']*")
 CONTRACT_DATES = ("fecha_firma", "fecha_inicio", "fecha_fin")
 LOOKALIKE_HYPHENS = re.compile(r"\s*[-\u2010-\u2015\u2043\u2212\ufe58\ufe63\uff0d]\s*")
 """The hyphen, the dashes and minus signs that look like it, and the spaces around them."""
@@ -60,7 +60,7 @@ def check_document(relpath: str, kind: str,
         if relpath.endswith(".md"):
             front, body, body_line = split_front_matter(text)
             document = parse_yaml(front, first_line=2)
-            _check_links_in_body(report, body, body_line)
+            _check_body(report, relpath, body, body_line)
         else:
             document = parse_yaml(text)
     except SourceError as error:
@@ -93,13 +93,13 @@ def _check_schema(report: FileReport, kind: str, document: YamlDocument) -> None
                 report.add(document.line_of(line_path), field_name(path), message)
 
 
-def _check_links_in_body(report: FileReport, body: str, first_line: int) -> None:
-    for number, line in enumerate(body.split("\n"), start=first_line):
-        for link in INSECURE_LINK.findall(line):
-            report.add(number, "", (
-                f'el enlace "{link}" no es seguro; use https:// '
-                "(si el sitio no tiene https, no lo enlace)"
-            ))
+def _check_body(report: FileReport, relpath: str, body: str, first_line: int) -> None:
+    """HTML, links and limits of a Markdown body; its Pelican links become a fact."""
+    body_report = check_body(body, first_line, relpath)
+    for line, message in body_report.problems:
+        report.add(line, "", message)
+    if body_report.links:
+        report.facts["enlaces"] = body_report.links
 
 
 def _check_news(report: FileReport, relpath: str, document: YamlDocument) -> None:

@@ -2,7 +2,8 @@
 
 Both take the document from the `Site` validated for this build (it parses
 each file on first use, with the same loader as the validator), and both add
-the office from the file's folder.
+the office from the file's folder. Rendered Markdown goes through the HTML
+allowlist (`html_allowlist.clean`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from html import escape
 from markdown import Markdown
 from pelican.readers import BaseReader
 
+from .html_allowlist import clean
 from .markdown_tables import AccessibleTablesExtension
 from .site import Document, Site
 
@@ -54,7 +56,9 @@ class MarkdownContentReader(ContentReader):
 
     def read(self, source_path: str):
         document = self.document(source_path)
-        content = self._markdown().reset().convert(document.body or "")
+        # The validator reports HTML outside the allowlist; cleaning again here
+        # means nothing it missed can reach a citizen's page.
+        content = clean(self._markdown().reset().convert(document.body or ""))
         data = document.data
         metadata = {**data, **self.office_metadata(document)}
         for spanish, pelican_name in _PELICAN_NAMES.items():

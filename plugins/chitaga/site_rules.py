@@ -49,6 +49,7 @@ def cross_file_problems(inputs: SiteInputs) -> Iterator[Finding]:
     yield from _reserved_page_slugs(inputs)
     yield from _unique_referencias(inputs)
     yield from _attachments_exist(inputs)
+    yield from _body_links_exist(inputs)
     yield from _news_not_in_future(inputs)
 
 
@@ -187,6 +188,37 @@ def _attachments_exist(inputs: SiteInputs) -> Iterator[Finding]:
                     f"el archivo {path} no existe en content/adjuntos/; súbalo a esa "
                     "carpeta o corrija la ruta" + _near(path, inputs.attachments)
                 )
+
+
+def _body_links_exist(inputs: SiteInputs) -> Iterator[Finding]:
+    """{filename} links lead to a content file or attachment, {static}/{attach} to an attachment."""
+    pages = {file.relpath: report for file, report in inputs.reports}
+    for file, report in inputs.reports:
+        for what, target, line in report.facts.get("enlaces", []):
+            if target in inputs.attachments:
+                continue
+            if what == "filename" and target in pages:
+                if pages[target].facts.get("borrador"):
+                    yield file.relpath, line, "", (
+                        f"el enlace {{filename}} lleva a content/{target}, que es un "
+                        "borrador y no se publica; quite el enlace o publique esa noticia"
+                    )
+                continue
+            if target in pages:
+                yield file.relpath, line, "", (
+                    f"el enlace {{{what}}} lleva a content/{target}, que es una página y no "
+                    f"un adjunto; escriba {{filename}} en lugar de {{{what}}}"
+                )
+                continue
+            where = "content/" if what == "filename" else "content/adjuntos/"
+            known = inputs.attachments | (pages.keys() if what == "filename" else set())
+            yield file.relpath, line, "", (
+                f"el enlace {{{what}}} lleva a content/{target}, que no existe; corrija la "
+                f"ruta (se escribe desde {where}, por ejemplo {{{what}}}/"
+                + ("paginas/<oficina>/<nombre>.md" if what == "filename"
+                   else "adjuntos/<oficina>/<archivo>.pdf")
+                + ")" + _near(target, known)
+            )
 
 
 def _all_reports(inputs: SiteInputs):

@@ -46,7 +46,7 @@ def fingerprint() -> str:
     """Hash of everything a file's own check depends on besides the file itself."""
     digest = hashlib.sha256()
     versions = (FORMAT_VERSION, yaml.__version__, version("jsonschema"),
-                version("fastjsonschema"), C_LOADER_AVAILABLE)
+                version("fastjsonschema"), version("markdown"), C_LOADER_AVAILABLE)
     digest.update(repr(versions).encode())
     for path in sorted([*SCHEMAS_DIR.glob("*.schema.json"), *_PLUGIN_DIR.glob("*.py")]):
         digest.update(path.name.encode())
