@@ -21,6 +21,7 @@ from PIL import Image
 
 from chitaga import images
 from chitaga.build import BuildFailed, build_site
+from chitaga.build_safety import MARKER, MARKER_TEXT
 from chitaga.page_budget import PagesOverBudget
 from conftest import PREVIEW_SETTINGS, SAMPLE_CONTENT, BuiltSite
 
@@ -182,6 +183,7 @@ def test_a_broken_photo_stops_the_build_naming_the_news_and_the_image(content_co
     photo.write_bytes(photo.read_bytes()[:2000])
     output = tmp_path / "output"
     output.mkdir()
+    (output / MARKER).write_text(MARKER_TEXT)  # a site an earlier build made
     (output / "index.html").write_text("sitio anterior")
     with pytest.raises(BuildFailed) as failure:
         build_site(content_copy, output, PREVIEW_SETTINGS)
@@ -190,7 +192,7 @@ def test_a_broken_photo_stops_the_build_naming_the_news_and_the_image(content_co
     assert "adjuntos/planeacion/placa-huella-vereda-el-roble.jpg no se pudo abrir" in message
     assert "dañada o incompleta" in message and "guárdela de nuevo como JPG o PNG" in message
     assert "<" not in message  # no Python object (<_io.BytesIO ...>) in the message
-    assert [p.name for p in output.iterdir()] == ["index.html"]  # the old site stays
+    assert sorted(p.name for p in output.iterdir()) == [MARKER, "index.html"]  # old site stays
 
 
 # --- Lists that grow ------------------------------------------------------------------
