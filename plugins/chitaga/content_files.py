@@ -125,6 +125,8 @@ def _visible_files(content_dir: Path):
             relpath = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
                 pending.append(relpath + "/")
+            elif entry.is_file(follow_symlinks=False):  # from the listing: no system call
+                yield relpath, None
             else:
                 yield relpath, refusal(content_dir, relpath)
 
