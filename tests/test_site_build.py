@@ -406,8 +406,8 @@ OUTSIDE_OUTPUT = re.compile(
 
 
 @pytest.mark.parametrize(("mistake", "expected"), [
-    (reader_fails_on_one_news, re.compile(re.escape(READER_FAILURE))),
-    (news_saved_outside_the_output, OUTSIDE_OUTPUT),
+    pytest.param(reader_fails_on_one_news, re.compile(re.escape(READER_FAILURE)), id="lector"),
+    pytest.param(news_saved_outside_the_output, OUTSIDE_OUTPUT, id="fuera-de-la-salida"),
 ])
 def test_an_error_pelican_only_logs_fails_the_build(content_copy, tmp_path, monkeypatch,
                                                     mistake, expected):
