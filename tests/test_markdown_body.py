@@ -127,6 +127,86 @@ def test_a_code_block_inside_a_list_item_is_still_checked():
     assert [line for line, _ in check_body(body, 4, PAGE).problems] == [6]
 
 
+
+# -- inline work: what makes Python-Markdown slower than the text is long ---------
+
+MARKS_ERROR = ("el párrafo tiene 2001 signos de formato (*, _, `, [, <, & o \\); el máximo "
+               "es 2000. Divídalo en párrafos más cortos, con una línea en blanco entre "
+               "ellos, o quite los signos que sobran")
+
+
+def test_a_paragraph_of_2001_formatting_marks_is_one_error_at_its_line():
+    # "*a* " is two marks; 1,000 of them are 2,000 and the "&" is mark 2,001.
+    body = "Introducción.\n\n" + "*a* " * 1000 + "&\n\nFin.\n"
+    assert check_body(body, 4, PAGE).problems == [(6, MARKS_ERROR)]
+
+
+@pytest.mark.parametrize("unit", ["_a_ ", "`a ", "\\*a ", "&amp; ", "[a] ", "<b "])
+def test_every_kind_of_mark_counts(unit):
+    # "`a" and "\\*" are one mark each, like "&", "[" and "<"; "_a_" is two.
+    marks = 2 if unit == "_a_ " else 1
+    body = "Texto.\n\n" + unit * (2001 // marks) + "*" * (2001 % marks) + "\n"
+    problems = check_body(body, 4, PAGE).problems
+    assert [line for line, _ in problems] == [6]
+    assert "tiene 2001 signos de formato" in problems[0][1]
+
+
+def test_the_worst_paragraph_just_under_the_limit_is_accepted_and_renders(reader):
+    body = "*a* " * 1000  # 2,000 marks: the limit
+    assert check_body(body, 4, PAGE).problems == []
+    rendered = reader[1]._markdown().reset().convert(body)
+    assert rendered.count("<em>a</em>") == 1000
+
+
+def test_marks_are_counted_per_paragraph_and_code_blocks_are_not_counted():
+    paragraph = "*a* " * 1000 + "\n\n"  # 2,000 marks each: every paragraph at the limit
+    code = "```\n" + "*a* " * 3000 + "\n```\n"
+    assert check_body(paragraph * 5 + code + "`" + "*" * 3000 + "`\n", 4, PAGE).problems == []
+
+
+@pytest.mark.parametrize("link", ["[a](", '[a]("x) ', "[a](x 'y) ", "[a]((b) "])
+def test_six_unclosed_links_in_a_paragraph_are_one_error_at_the_sixth(link):
+    # Each line is a link whose ( Python-Markdown reads to the end of the paragraph.
+    body = "Texto\n" + (link + "\n") * 6 + "fin\n"
+    assert check_body(body, 4, PAGE).problems == [(10, (
+        "el párrafo tiene 6 enlaces [texto]( sin cerrar; el máximo es 5. Cierre cada uno "
+        "con ), como [texto](https://...), o escriba el corchete \\]"
+    ))]
+    assert check_body("Texto\n" + (link + "\n") * 5 + "fin\n", 4, PAGE).problems == []
+
+
+def test_closed_links_with_titles_and_parentheses_are_not_unclosed():
+    links = ('[a](https://es.wikipedia.org/wiki/Chitag%C3%A1_(Norte_de_Santander)) '
+             '[b](https://www.dane.gov.co "DANE") [c](<https://x.gov.co/a b>) '
+             "[d](/paginas/x/ 'Página (x)') ") * 100
+    assert check_body("Ver " + links + "\n", 4, PAGE).problems == []
+
+
+def test_six_unclosed_tags_in_a_body_are_one_error_at_the_sixth():
+    # The HTML reader reads the whole text, indented code included, so they
+    # count across paragraphs and in indented code; code spans are left alone.
+    body = "<a uno\n\n<b dos\n\n    <c tres\n\n<d\n<e\n<f seis\n\n`<g` x <5 y < z\n"
+    assert check_body(body, 4, PAGE).problems == [(12, (
+        "el texto tiene 6 signos < seguidos de una letra sin su > de cierre; el máximo es "
+        "5. Para mostrar el signo <, escríbalo entre comillas invertidas (`<`) o déjele un "
+        "espacio después"
+    ))]
+    assert check_body(body.replace("<f", "f"), 4, PAGE).problems == []
+
+
+def test_a_40_kb_policy_page_in_ordinary_markdown_passes():
+    sentence = ("La Alcaldía de Chitagá trata los datos personales según la **Ley 1581 de "
+                "2012**, el *Decreto 1377 de 2013* y la [Política de datos]"
+                "({filename}/paginas/juridica/transparencia.md) de la entidad; "
+                "el titular (o su representante) puede consultar, corregir o suprimir "
+                "sus datos & pedir prueba de la autorización. ")
+    article = sentence * 6 + "\n\n- **Consulta**: 10 días.\n- **Reclamo**: 15 días.\n\n"
+    body = "".join(f"## Artículo {number}\n\n" + article for number in range(1, 40))
+    long_paragraph = sentence * 60 + "\n"  # one 20 KB paragraph of legal text
+    body += long_paragraph
+    assert len(body.encode()) > 40_000
+    assert check_body(body, 4, PAGE).problems == []
+
 BODY_PIECES = st.sampled_from([
     "\n", "\n\n", "    ", "\t", "> ", "- ", "1. ", "```", "~~~", "`", "``", "[", "]", "(",
     ")", "![", "](", "]: ", "<", ">", "</", "/>", "<!--", "-->", "{:", "}", "*[", "=",

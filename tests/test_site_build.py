@@ -393,9 +393,24 @@ def news_saved_outside_the_output(content, monkeypatch):
     return {"ARTICLE_SAVE_AS": "../fuera/{slug}/index.html"}
 
 
-@pytest.mark.parametrize("mistake", [reader_fails_on_one_news, news_saved_outside_the_output])
+READER_FAILURE = (
+    f"content/{NEWS}: no se pudo construir el sitio: Pelican no pudo procesar este archivo "
+    "(ValueError: falla simulada del lector). El archivo pasó la validación, así que el fallo "
+    "es del generador: avise al equipo de desarrollo con este mensaje"
+)
+OUTSIDE_OUTPUT = re.compile(
+    r"content/noticias/[a-z]+/[\w-]+\.md: no se pudo construir el sitio: su página se "
+    r"escribiría fuera de la carpeta de salida \('\.\./fuera/[\w-]+/index\.html'\)\. "
+    r"Revise \*_SAVE_AS en la configuración del sitio"
+)
+
+
+@pytest.mark.parametrize(("mistake", "expected"), [
+    pytest.param(reader_fails_on_one_news, re.compile(re.escape(READER_FAILURE)), id="lector"),
+    pytest.param(news_saved_outside_the_output, OUTSIDE_OUTPUT, id="fuera-de-la-salida"),
+])
 def test_an_error_pelican_only_logs_fails_the_build(content_copy, tmp_path, monkeypatch,
-                                                    mistake):
+                                                    mistake, expected):
     # As in a fresh process: errors are fatal only if build_site makes them so.
     monkeypatch.setattr(FatalLogger, "fatal_lvl", logging.CRITICAL + 1)
     output = tmp_path / "salida" / "output"
@@ -403,8 +418,10 @@ def test_an_error_pelican_only_logs_fails_the_build(content_copy, tmp_path, monk
     before = tree_digest(output)
     overrides = mistake(content_copy, monkeypatch)
     monkeypatch.setattr(FatalLogger, "fatal_lvl", logging.CRITICAL + 1)
-    with pytest.raises(BuildFailed):
+    with pytest.raises(BuildFailed) as failure:
         build_site(content_copy, output, PREVIEW_SETTINGS, overrides)
+    # The message names the file Pelican could not handle, not "Warning or error encountered".
+    assert expected.fullmatch(str(failure.value)), str(failure.value)
     assert tree_digest(output) == before
     assert sorted(p.name for p in output.parent.iterdir()) == ["output"]
     assert not (tmp_path / "salida" / "fuera").exists()

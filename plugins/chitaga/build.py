@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import traceback
@@ -127,8 +128,9 @@ def _build_locked(content_dir: Path, output_dir: Path, settings_file: Path, over
 
 
 def _build_into(settings: dict, staging: Path) -> None:
+    errors = _ErrorRecords()
     try:
-        _run_pelican(settings, staging)
+        _run_pelican(settings, staging, errors)
         write_marker(staging)
     except InvalidContent:
         shutil.rmtree(staging, ignore_errors=True)
@@ -139,9 +141,72 @@ def _build_into(settings: dict, staging: Path) -> None:
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
         logger.debug("Build failed", exc_info=True)
+        if errors.first is not None:
+            raise BuildFailed(_logged_error(errors, settings)) from error
         raise BuildFailed(
             f"no se pudo construir el sitio ({type(error).__name__}: {error})"
         ) from error
+
+
+class _ErrorRecords(logging.Handler):
+    """Keeps the first error logged while Pelican runs, and the exception being handled
+    then (Pelican logs "Could not process FILE" from inside its `except`, without it)."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.first: logging.LogRecord | None = None
+        self.exception: BaseException | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.first is None:
+            self.first = record
+            self.exception = sys.exc_info()[1]
+
+    def reset(self) -> None:
+        self.first = self.exception = None
+
+
+def _logged_error(errors: _ErrorRecords, settings: dict) -> str:
+    """The Spanish message for the first error Pelican logged, naming its file."""
+    record = errors.first
+    content = Path(settings["PATH"])
+    arguments = record.args if isinstance(record.args, tuple) else ()
+    files = [shown for shown in (_content_file(argument, content) for argument in arguments)
+             if shown]
+    where = f"{files[0]}: " if files else ""
+    text = str(record.msg)
+    if text.startswith("Could not process") and files:
+        cause = errors.exception
+        detail = f" ({type(cause).__name__}: {cause})" if cause is not None else ""
+        return (f"{where}no se pudo construir el sitio: Pelican no pudo procesar este "
+                f"archivo{detail}. El archivo pasó la validación, así que el fallo es del "
+                "generador: avise al equipo de desarrollo con este mensaje")
+    if "would be written outside output path" in text and files:
+        return (f"{where}no se pudo construir el sitio: su página se escribiría fuera de la "
+                f"carpeta de salida ({arguments[1]!r}). Revise *_SAVE_AS en la "
+                "configuración del sitio")
+    return (f"{where}no se pudo construir el sitio: Pelican registró este error: "
+            f"{_short_text(record.getMessage())}. Avise al equipo de desarrollo con este "
+            "mensaje")
+
+
+def _content_file(argument, content: Path) -> str | None:
+    """`argument` as content/<path> if it names a file of the content folder."""
+    try:
+        path = Path(str(argument))
+        if not path.is_absolute():
+            path = content / path
+        relative = path.resolve().relative_to(content.resolve())
+        if not path.is_file():
+            return None
+    except (OSError, ValueError):
+        return None
+    return (Path(content.name) / relative).as_posix()
+
+
+def _short_text(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _protected(settings_file: Path, content_dir: Path) -> list[Path]:
@@ -154,10 +219,11 @@ def _protected(settings_file: Path, content_dir: Path) -> list[Path]:
     return sorted(folders)
 
 
-def _run_pelican(settings: dict, staging: Path) -> None:
+def _run_pelican(settings: dict, staging: Path, errors: _ErrorRecords) -> None:
     failures = _ReaderFailures()
     generators_log = logging.getLogger("pelican.generators")
     generators_log.addFilter(failures)
+    logging.getLogger().addHandler(errors)
     try:
         Pelican(settings).run()
     except Exception as error:
@@ -169,9 +235,11 @@ def _run_pelican(settings: dict, staging: Path) -> None:
         shutil.rmtree(settings["CACHE_PATH"], ignore_errors=True)
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
+        errors.reset()
         Pelican(settings).run()
     finally:
         generators_log.removeFilter(failures)
+        logging.getLogger().removeHandler(errors)
 
 
 class _ReaderFailures(logging.Filter):

@@ -37,6 +37,18 @@ MAX_EXPANSION = 100_000
 """Characters that abbreviations (*[SIGLA]: ...) and reference links may add when rendered."""
 MAX_ABBREVIATIONS = 100
 """Abbreviation definitions in one body (each one is searched for in the whole text)."""
+MAX_INLINE_MARKS = 2_000
+"""Formatting marks in one paragraph: runs of * _ or `, and each [ < & or \\.
+
+Python-Markdown rewrites the whole paragraph for each one it handles, so a
+paragraph made of marks takes time that grows with the square of its length.
+"""
+MAX_OPEN_LINKS = 5
+"""Links in one paragraph whose ( is not closed nearby: each one makes Python-Markdown
+read the rest of the paragraph character by character."""
+MAX_OPEN_TAGS = 5
+"""`<` plus a letter not closed with `>`, in the whole body: each one makes the HTML
+reader look for its end up to the next `>`, possibly the end of the text."""
 MAX_PROBLEMS = 100
 """Problems listed for one body; a pasted page with thousands of them gets one more line."""
 
@@ -47,7 +59,14 @@ _FENCE = FencedBlockPreprocessor.FENCED_BLOCK_RE
 _BACKTICK = re.compile(BACKTICK_RE, re.DOTALL)
 _CODE_SPANS = BacktickInlineProcessor(BACKTICK_RE)
 _BRACKET = re.compile(r"\\.|[\[\]]")  # an escaped character is skipped
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_INLINE_MARK = re.compile(r"\*+|_+|`+|[\[<&]|\\.")
+_LINK_START = re.compile(r"\]\(")
+_SHORT_LINK = re.compile(  # a ( that getLink closes at the end of the match, as it reads
+    r"""\(\s*(?:<[^<>]*>|[^\s()"']*(?:\([^\s()"']*\)[^\s()"']*)?)"""
+    r"""\s*(?:"[^"]*"|'[^']*')?\s*\)"""
+)
+_OPEN_TAG = re.compile(r"<[A-Za-z]")
+_SHORT_LINK_LENGTH = 2_000
 _BLANK = re.compile(r"\n[ ]*\n")
 _LIST_ITEM = re.compile(r"( *)(?:[*+-]|\d+[.)])(?:[ ]|$)")
 _NESTED_LINE = re.compile(  # a line that opens a quote or a list item
@@ -133,6 +152,8 @@ class _BodyChecker:
         self.prose = _mask_code(self.text)
         if not self._check_nesting():
             return  # too deep to look further: that is the one error to fix first
+        if not self._check_inline_work():
+            return  # one error says what to shorten; the checks below would be as slow
         if "<" in self.prose:
             self._check_html()
         definitions = self._check_references() if "]:" in self.prose else {}
@@ -226,6 +247,36 @@ class _BodyChecker:
                 f"{MAX_EXPANSION}): {what} se repite {count} veces. Escriba el nombre "
                 "completo una vez y no defina la sigla, o acorte su explicación"
             ))
+
+    def _check_inline_work(self) -> bool:
+        """Limits on what makes Python-Markdown's inline work grow faster than the text."""
+        with_spans = _mask_code(self.text, spans=False) if "`" in self.text else self.prose
+        for start, block in _blocks(with_spans):
+            marks = _INLINE_MARK.findall(block)
+            if len(marks) > MAX_INLINE_MARKS:
+                self.add(start + _first_text(block), (
+                    f"el párrafo tiene {len(marks)} signos de formato (*, _, `, [, <, & o \\); "
+                    f"el máximo es {MAX_INLINE_MARKS}. Divídalo en párrafos más cortos, con "
+                    "una línea en blanco entre ellos, o quite los signos que sobran"
+                ))
+                return False
+            open_links = _open_links(self.prose[start:start + len(block)])
+            if len(open_links) > MAX_OPEN_LINKS:
+                self.add(start + open_links[MAX_OPEN_LINKS], (
+                    f"el párrafo tiene {len(open_links)} enlaces [texto]( sin cerrar; el "
+                    f"máximo es {MAX_OPEN_LINKS}. Cierre cada uno con ), como "
+                    "[texto](https://...), o escriba el corchete \\]"
+                ))
+                return False
+        tags = _open_tags(_mask_code(self.text, indented=False))
+        if len(tags) > MAX_OPEN_TAGS:
+            self.add(tags[MAX_OPEN_TAGS], (
+                f"el texto tiene {len(tags)} signos < seguidos de una letra sin su > de "
+                f"cierre; el máximo es {MAX_OPEN_TAGS}. Para mostrar el signo <, escríbalo "
+                "entre comillas invertidas (`<`) o déjele un espacio después"
+            ))
+            return False
+        return True
 
     # -- HTML ------------------------------------------------------------------
 
@@ -414,21 +465,74 @@ class _BodyChecker:
         ))
 
 
-def _mask_code(text: str) -> str:
-    """`text` with code blocks, code spans and HTML comments blanked (newlines kept)."""
+def _mask_code(text: str, indented: bool = True, spans: bool = True) -> str:
+    """`text` with code blocks, code spans and HTML comments blanked (newlines kept).
+
+    With indented=False, indented code blocks are kept: Python-Markdown's HTML
+    reader, which runs before it finds them, reads them too. With spans=False,
+    code spans are kept: each one is inline work like a link.
+    """
     if "```" in text or "~~~" in text:
         text = _FENCE.sub(lambda match: match.group()[:match.start("code") - match.start()]
                           + _blank(match.group("code")) + match.group("fence"), text)
-    text = _mask_indented_code(text)
-    if "`" in text:
+    if indented:
+        text = _mask_indented_code(text)
+    if spans and "`" in text:
         pieces, last = [], 0
         for start, block in _blocks(text):
             pieces += [text[last:start], _mask_code_spans(block)]
             last = start + len(block)
         text = "".join([*pieces, text[last:]])
     if "<!--" in text:
-        text = _COMMENT.sub(lambda match: _blank(match.group()), text)
+        text = _mask_comments(text)
     return text
+
+
+def _mask_comments(text: str) -> str:
+    """Blank each <!-- ... -->; an unclosed one is left as it is (a regex would
+    look for the end again from every <!--)."""
+    pieces, last = [], 0
+    while (start := text.find("<!--", last)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break
+        pieces += [text[last:start], _blank(text[start:end + 3])]
+        last = end + 3
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _open_links(block: str) -> list[int]:
+    """Offsets of the `](` whose ( Python-Markdown may read to the end of `block`.
+
+    A ( that `_SHORT_LINK` matches is closed there (the text inside it is
+    consumed with the link); any other one, or one longer than a long URL and
+    its title, counts as open.
+    """
+    found = []
+    covered = 0
+    for match in _LINK_START.finditer(block):
+        if match.start() < covered:
+            continue
+        short = _SHORT_LINK.match(block, match.start() + 1)
+        if short and short.end() - short.start() <= _SHORT_LINK_LENGTH:
+            covered = short.end()
+        else:
+            found.append(match.start())
+    return found
+
+
+def _open_tags(text: str) -> list[int]:
+    """Offsets of each `<` plus a letter that no `>` closes before another `<`."""
+    closed = bytearray(len(text))
+    for match in _ANGLE.finditer(text):
+        closed[match.start()] = 1
+    return [match.start() for match in _OPEN_TAG.finditer(text) if not closed[match.start()]]
+
+
+def _first_text(block: str) -> int:
+    """Offset of the first character of `block` that is not a newline."""
+    return len(block) - len(block.lstrip("\n"))
 
 
 def _mask_indented_code(text: str) -> str:
