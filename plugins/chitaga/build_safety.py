@@ -214,13 +214,6 @@ def signals_ignored() -> Iterator[None]:
             signal.signal(number, handler)
 
 
-def quiet_worker() -> None:
-    """In a worker process: Ctrl-C is for the main process, which stops the workers;
-    SIGTERM (how it stops them) ends a worker at once, without a traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
 def _raise_interrupted(number: int, frame) -> None:
     raise Interrupted(number)
 

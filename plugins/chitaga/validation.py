@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime
 import multiprocessing
 import os
+import signal
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import schemas
 from .attachment_checks import attachment_problems
-from .build_safety import quiet_worker
 from .content_files import SITE_FILES, ContentFile, Discovery, discover
 from .file_checks import FileReport, check_document, check_file
 from .site import Problem, Site
@@ -157,8 +157,15 @@ def _run(jobs: list[tuple[str, str, bytes]], processes: int | None) -> list[File
         return [check_file(*job) for job in jobs]
     schemas.load_all()  # compiled once here, inherited by the forked workers
     chunk = max(16, len(jobs) // (workers * 8))
-    with multiprocessing.get_context("fork").Pool(workers, initializer=quiet_worker) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
         return pool.starmap(check_file, jobs, chunksize=chunk)
+
+
+def _quiet_worker() -> None:
+    """In a worker process: Ctrl-C is for the main process, which stops the workers;
+    SIGTERM (how it stops them) ends a worker at once, without a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _cores() -> int:
