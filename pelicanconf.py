@@ -5,7 +5,7 @@ PATH = "content"
 OUTPUT_PATH = "output"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["chitaga"]
+PLUGINS = ["municipal"]
 
 DEFAULT_LANG = "es"
 TIMEZONE = "America/Bogota"

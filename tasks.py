@@ -24,15 +24,15 @@ from invoke import Exit, task
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from chitaga.build import BuildFailed, BuildInterrupted, BuildRefused, build_site  # noqa: E402
-from chitaga.build_safety import UnsafeBuild, check_content_folder  # noqa: E402
-from chitaga.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
-from chitaga.deploy_releases import DeployFailed  # noqa: E402
-from chitaga.indicators import to_csv, to_json  # noqa: E402
-from chitaga.publishing import publish, revert_from  # noqa: E402
-from chitaga.server_config import nginx_conf, style_hashes  # noqa: E402
-from chitaga.site import site_url  # noqa: E402
-from chitaga.validation import InvalidContent, check_content, report  # noqa: E402
+from municipal.content.model import site_url  # noqa: E402
+from municipal.content.validation import InvalidContent, check_content, report  # noqa: E402
+from municipal.indicators.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
+from municipal.indicators.computation import to_csv, to_json  # noqa: E402
+from municipal.publishing.build import BuildFailed, BuildInterrupted, BuildRefused, build_site  # noqa: E402
+from municipal.publishing.build_safety import UnsafeBuild, check_content_folder  # noqa: E402
+from municipal.publishing.publish import publish, revert_from  # noqa: E402
+from municipal.publishing.releases import DeployFailed  # noqa: E402
+from municipal.publishing.server_config import nginx_conf, style_hashes  # noqa: E402
 
 DEFAULT_CONTENT = "content"
 TIMEZONE = runpy.run_path(str(ROOT / "pelicanconf.py"))["TIMEZONE"]

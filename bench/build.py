@@ -285,7 +285,7 @@ def worker(variant: str, arguments: dict) -> None:
     from pelican.settings import read_settings  # noqa: PLC0415
 
     sys.path.insert(0, str(ROOT / "plugins"))
-    from chitaga.build import build_site  # noqa: PLC0415
+    from municipal.publishing.build import build_site  # noqa: PLC0415
 
     profiler = None
     if arguments.get("perfil"):

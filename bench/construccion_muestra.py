@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from chitaga.build import build_site  # noqa: E402
+from municipal.publishing.build import build_site  # noqa: E402
 
 
 def main() -> None:

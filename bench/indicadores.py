@@ -28,7 +28,7 @@ import git
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from chitaga.history import Update, read_history  # noqa: E402
+from municipal.indicators.history import Update, read_history  # noqa: E402
 
 OFFICES = ["despacho", "gobierno", "planeacion", "hacienda", "juridica", "personeria"]
 KINDS = {"noticias": ".md", "tramites": ".yml", "contratos": ".yml", "paginas": ".md"}

@@ -4,10 +4,10 @@
 
 Python-Markdown's inline work grows with the square of a paragraph's length
 when the paragraph is made of formatting marks, unclosed links or unclosed
-tags (plugins/chitaga/markdown_body.py limits them). For a body of N characters
+tags (plugins/municipal/content/markdown_body.py limits them). For a body of N characters
 (default 40,000, a long policy page) this builds each worst case just under the
 limits, checks that the validator accepts it, renders it with the converter of
-plugins/chitaga/readers.py (best of three), and prints its time and the ratio
+plugins/municipal/site/readers.py (best of three), and prints its time and the ratio
 to an ordinary body of the same size.
 """
 
@@ -21,16 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from pelican.settings import read_settings  # noqa: E402
-
-from chitaga.html_allowlist import clean  # noqa: E402
-from chitaga.markdown_body import (  # noqa: E402
+from municipal.content.html_allowlist import clean  # noqa: E402
+from municipal.content.markdown_body import (  # noqa: E402
     MAX_INLINE_MARKS,
     MAX_OPEN_LINKS,
     MAX_OPEN_TAGS,
     check_body,
 )
-from chitaga.readers import MarkdownContentReader  # noqa: E402
+from municipal.site.readers import MarkdownContentReader  # noqa: E402
+from pelican.settings import read_settings  # noqa: E402
 
 PAGE = "paginas/juridica/politica.md"
 SENTENCE = ("La Alcaldía de Chitagá adopta la política de tratamiento de datos personales "

@@ -37,7 +37,7 @@ from playwright.sync_api import Browser, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from chitaga.build import build_site  # noqa: E402
+from municipal.publishing.build import build_site  # noqa: E402
 
 BUDGET = 13 * 1024
 NOTMYIDEA = Path(pelican.__file__).parent / "themes" / "notmyidea"

@@ -1,4 +1,4 @@
-"""What the page budget check (plugins/chitaga/page_budget.py) costs in a build.
+"""What the page budget check (plugins/municipal/site/page_budget.py) costs in a build.
 
     .venv/bin/python bench/presupuesto.py [--n N]
 
@@ -22,11 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import municipal  # noqa: E402
+from municipal.publishing.build import build_site  # noqa: E402
+from municipal.site import page_budget  # noqa: E402
 from synthetic import generate  # noqa: E402
-
-import chitaga  # noqa: E402
-from chitaga import page_budget  # noqa: E402
-from chitaga.build import build_site  # noqa: E402
 
 _spent = {"seconds": 0.0, "pages": 0, "compressed": 0}
 _measure_page = page_budget.measure_page
@@ -50,8 +49,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=0,
                         help="elementos generados (por defecto: el contenido de ejemplo)")
     args = parser.parse_args()
-    # register() connects whatever chitaga.measure_page is when Pelican starts.
-    chitaga.measure_page = timed_measure_page
+    # register() connects whatever municipal.measure_page is when Pelican starts.
+    municipal.measure_page = timed_measure_page
     page_budget.compressed_size = counted_compressed_size
     with tempfile.TemporaryDirectory() as folder:
         content = Path(folder) / "content"

@@ -306,7 +306,7 @@ def generate(target: Path, n: int, seed: int = 7, commits: int = 0,
 def self_check(content: Path) -> list:
     """Every problem the site's validator finds in content (none for a generated folder)."""
     sys.path.insert(0, str(ROOT / "plugins"))
-    from chitaga.validation import check_content  # noqa: PLC0415
+    from municipal.content.validation import check_content  # noqa: PLC0415
 
     return check_content(content, use_cache=False).problems
 

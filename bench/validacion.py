@@ -29,10 +29,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from chitaga import yaml_loader  # noqa: E402
-from chitaga.content_files import discover  # noqa: E402
-from chitaga.validation import check_content  # noqa: E402
-from chitaga.validation_cache import cache_file_for  # noqa: E402
+from municipal.content import yaml_loader  # noqa: E402
+from municipal.content.layout import discover  # noqa: E402
+from municipal.content.validation import check_content  # noqa: E402
+from municipal.content.validation_cache import cache_file_for  # noqa: E402
 
 
 def generate(target: Path, wanted: int) -> int:

@@ -27,17 +27,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from municipal.publishing.build import build_site
+from municipal.publishing.server_config import HTACCESS, nginx_conf, style_hashes
 from navegador import MIME_TYPES, free_port, require, wait_for_port, which
 
-from chitaga.build import build_site
-from chitaga.server_config import HTACCESS, nginx_conf, style_hashes
 from conftest import PUBLISH_SETTINGS, SAMPLE_CONTENT, BuiltSite
 
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
 # Debian's defaults on a typical host: .gz → application/x-gzip, .br → Breton, etc.
 APACHE_MIME_CONF = Path("/etc/apache2/mods-available/mime.conf")
-# Kept at the server's root by the FTP deploy (plugins/chitaga/deploy_ftp.py): never served.
+# Kept at the server's root by the FTP deploy (plugins/municipal/publishing/ftp.py): never served.
 DEPLOY_MANIFEST = ".publicacion.json"
 SERVERS = ("nginx", "apache")
 

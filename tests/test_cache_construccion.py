@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from municipal.publishing.build import build_site
+from municipal.site.readers import MarkdownContentReader, YamlContentReader
 
-from chitaga.build import build_site
-from chitaga.readers import MarkdownContentReader, YamlContentReader
 from conftest import PREVIEW_SETTINGS
 
 

@@ -24,14 +24,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from municipal.content.model import site_url
+from municipal.content.validation import InvalidContent, check_content
+from municipal.content.validation_cache import stat_key
+from municipal.content.yaml_loader import SourceError, read_text
+from municipal.publishing.build import build_site
+from municipal.publishing.build_safety import MARKER
+from municipal.site.images import BadImage, web_image
 
-from chitaga.build import build_site
-from chitaga.build_safety import MARKER
-from chitaga.images import BadImage, web_image
-from chitaga.site import site_url
-from chitaga.validation import InvalidContent, check_content
-from chitaga.validation_cache import stat_key
-from chitaga.yaml_loader import SourceError, read_text
 from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT
 
 TIMEOUT = 60

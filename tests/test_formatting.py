@@ -3,8 +3,7 @@
 import datetime
 
 import pytest
-
-from chitaga.formatting import label, long_date, month_name, percent, pesos, short_date
+from municipal.site.formatting import label, long_date, month_name, percent, pesos, short_date
 
 
 @pytest.mark.parametrize(

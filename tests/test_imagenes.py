@@ -14,10 +14,9 @@ import zlib
 from pathlib import Path
 
 import pytest
+from municipal.content.attachment_checks import MAX_PIXELS, inspect_svg, pixels_problem
+from municipal.site import images
 from PIL import Image, ImageFile
-
-from chitaga import images
-from chitaga.attachment_checks import MAX_PIXELS, inspect_svg, pixels_problem
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" {attributes}>{body}</svg>'
 

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from municipal.publishing.build import build_site
+from municipal.site.incremental import PageCache
 from pelican.contents import Page
 from pelican.settings import read_settings
 
-from chitaga.build import build_site
-from chitaga.incremental import PageCache
 from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT
 
 

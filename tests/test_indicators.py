@@ -9,11 +9,11 @@ import sys
 from zoneinfo import ZoneInfo
 
 import pytest
+from municipal.indicators.compliance import BadCutoff, cutoff
+from municipal.indicators.computation import compute, periods_of, to_csv
+from municipal.indicators.history import GIT, History, Update, read_history
+from municipal.publishing.build import build_site
 
-from chitaga.build import build_site
-from chitaga.compliance import BadCutoff, cutoff
-from chitaga.history import GIT, History, Update, read_history
-from chitaga.indicators import compute, periods_of, to_csv
 from conftest import PREVIEW_SETTINGS, ROOT, BuiltSite
 from gitrepo import GitRepo
 

@@ -15,14 +15,14 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from municipal.content.html_allowlist import clean
+from municipal.content.markdown_body import check_body
+from municipal.content.validation import InvalidContent, check_content
+from municipal.publishing.build import build_site
+from municipal.site.readers import SITE_SETTING, MarkdownContentReader
 from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 
-from chitaga.build import build_site
-from chitaga.html_allowlist import clean
-from chitaga.markdown_body import check_body
-from chitaga.readers import SITE_SETTING, MarkdownContentReader
-from chitaga.validation import InvalidContent, check_content
 from conftest import PREVIEW_SETTINGS, SAMPLE_CONTENT
 
 TODAY = datetime.date(2026, 11, 24)

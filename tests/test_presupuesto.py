@@ -13,12 +13,12 @@ import random
 from pathlib import Path
 
 import pytest
+from municipal.content.validation import InvalidContent, check_content
+from municipal.publishing.build import build_site
+from municipal.publishing.build_safety import MARKER, MARKER_TEXT
+from municipal.site import page_budget
+from municipal.site.page_budget import PagesOverBudget, budget, kilobytes
 
-from chitaga import page_budget
-from chitaga.build import build_site
-from chitaga.build_safety import MARKER, MARKER_TEXT
-from chitaga.page_budget import PagesOverBudget, budget, kilobytes
-from chitaga.validation import InvalidContent, check_content
 from conftest import PREVIEW_SETTINGS
 
 LIFTED = {"PRESUPUESTO_PAGINA_BYTES": 10**9}
@@ -172,7 +172,7 @@ def test_pages_unchanged_since_the_last_build_are_not_measured_again(
 
 
 def test_a_budget_that_is_not_a_positive_number_of_bytes_warns_and_uses_13_kb(caplog):
-    with caplog.at_level(logging.WARNING, logger="chitaga.page_budget"):
+    with caplog.at_level(logging.WARNING, logger="municipal.site.page_budget"):
         assert budget({"PRESUPUESTO_PAGINA_BYTES": "13 KB"}) == 13 * 1024
         assert budget({"PRESUPUESTO_PAGINA_BYTES": 0}) == 13 * 1024
         assert budget({"PRESUPUESTO_PAGINA_BYTES": True}) == 13 * 1024

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 import brotli
 import pytest
+from municipal.publishing.build import build_site
+from municipal.publishing.server_config import style_hashes
 
-from chitaga.build import build_site
-from chitaga.server_config import style_hashes
 from conftest import PUBLISH_SETTINGS, ROOT, SAMPLE_CONTENT, BuiltSite
 
 DOMAIN = "https://chitaga-nortedesantander.gov.co"

@@ -11,10 +11,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from navegador import free_port, require, wait_for_port, which
-from servidor_ftp import PASSWORD, FtpServer
-
-from chitaga.deploy_releases import (
+from municipal.content.validation import InvalidContent
+from municipal.publishing.publish import destination_from, publish
+from municipal.publishing.releases import (
     KEEP,
     DeployFailed,
     ReleaseDestination,
@@ -23,8 +22,9 @@ from chitaga.deploy_releases import (
     list_releases,
     revert,
 )
-from chitaga.publishing import destination_from, publish
-from chitaga.validation import InvalidContent
+from navegador import free_port, require, wait_for_port, which
+from servidor_ftp import PASSWORD, FtpServer
+
 from conftest import PUBLISH_SETTINGS, ROOT, SAMPLE_CONTENT
 
 PAGES = [f"seccion-{n // 40}/pagina-{n}/index.html" for n in range(400)]

@@ -10,15 +10,14 @@ import ssl
 from pathlib import Path, PurePosixPath
 
 import pytest
-from servidor_ftp import PASSWORD, FtpServer, make_certificate
-
-from chitaga.deploy_ftp import (
+from municipal.publishing.ftp import (
     DeployFailed,
     FtpDestination,
     FtpReport,
     parse_ftp_url,
     publish_ftp,
 )
+from servidor_ftp import PASSWORD, FtpServer, make_certificate
 
 MANIFEST = ".publicacion.json"
 HTML = {
@@ -317,8 +316,8 @@ def test_ftps_deploy_encrypts_and_checks_the_certificate(tmp_path, site):
     ("url", "expected"),
     [
         (
-            "ftp://alcaldia@ftp.chitaga.gov.co/public_html",
-            FtpDestination("ftp.chitaga.gov.co", 21, "alcaldia", "s", "public_html", False),
+            "ftp://alcaldia@ftp.municipal.gov.co/public_html",
+            FtpDestination("ftp.municipal.gov.co", 21, "alcaldia", "s", "public_html", False),
         ),
         (
             "ftps://web%40chitaga@127.0.0.1:2121/",

@@ -20,15 +20,15 @@ import time
 from pathlib import Path
 
 import pytest
+from municipal.content.validation import check_content
+from municipal.content.validation_cache import cache_file_for
+from municipal.publishing import build as build_module
+from municipal.publishing import build_safety
+from municipal.publishing.build import BuildInterrupted, BuildRefused, build_site
+from municipal.publishing.ftp import parse_ftp_url, publish_ftp
+from municipal.publishing.releases import ReleaseDestination, deploy
 from servidor_ftp import PASSWORD, FtpServer
 
-from chitaga import build as build_module
-from chitaga import build_safety
-from chitaga.build import BuildInterrupted, BuildRefused, build_site
-from chitaga.deploy_ftp import parse_ftp_url, publish_ftp
-from chitaga.deploy_releases import ReleaseDestination, deploy
-from chitaga.validation import check_content
-from chitaga.validation_cache import cache_file_for
 from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT
 from gitrepo import GitRepo
 

@@ -21,10 +21,7 @@ from pathlib import Path
 import brotli
 import pytest
 from bs4 import BeautifulSoup
-from navegador import new_context, require, which
-from servidores import DEPLOY_MANIFEST, fetch, nginx_binary, nginx_prefix
-
-from chitaga.server_config import (
+from municipal.publishing.server_config import (
     HTACCESS,
     PRODUCTION_ONLY_END,
     PRODUCTION_ONLY_START,
@@ -34,6 +31,8 @@ from chitaga.server_config import (
     style_hashes,
     write_htaccess,
 )
+from navegador import new_context, require, which
+from servidores import DEPLOY_MANIFEST, fetch, nginx_binary, nginx_prefix
 
 pytest_plugins = ["navegador", "servidores"]
 
@@ -254,15 +253,15 @@ def test_the_build_htaccess_carries_the_build_styles(sitio_publicado):
 
 def test_the_local_nginx_runs_the_production_rules(sitio_publicado):
     hashes, root = style_hashes(sitio_publicado.output), sitio_publicado.output
-    production = nginx_conf(hashes, root, "chitaga.example")
-    local = nginx_conf(hashes, root, "chitaga.example", local_port=8080)
+    production = nginx_conf(hashes, root, "municipal.example")
+    local = nginx_conf(hashes, root, "municipal.example", local_port=8080)
     head = production.partition(PRODUCTION_ONLY_START)[0]
     rules = production.partition(PRODUCTION_ONLY_END)[2].partition("\n")[2]
     assert "location / {" in rules and "add_header" in rules
     assert local.startswith(head) and local.endswith(rules)
     assert "listen 127.0.0.1:8080;" in local and "ssl" not in local.replace(head, "")
-    assert "return 301 https://chitaga.example$request_uri;" in production
-    assert "ssl_certificate     /etc/letsencrypt/live/chitaga.example/fullchain.pem;" in (
+    assert "return 301 https://municipal.example$request_uri;" in production
+    assert "ssl_certificate     /etc/letsencrypt/live/municipal.example/fullchain.pem;" in (
         production)
 
 
@@ -272,10 +271,10 @@ def test_the_production_nginx_config_passes_nginx_t(sitio_publicado, tmp_path):
     key, certificate = tmp_path / "clave.pem", tmp_path / "certificado.pem"
     subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                    "-subj", "/CN=chitaga.example", "-keyout", key, "-out", certificate],
+                    "-subj", "/CN=municipal.example", "-keyout", key, "-out", certificate],
                    check=True, capture_output=True)
     site = nginx_conf(style_hashes(sitio_publicado.output), sitio_publicado.output,
-                      "chitaga.example", certificate=certificate, private_key=key)
+                      "municipal.example", certificate=certificate, private_key=key)
     conf = nginx_prefix(tmp_path, site)
     result = subprocess.run([nginx, "-t", "-p", tmp_path, "-c", conf,
                              "-e", tmp_path / "error.log"],
@@ -387,7 +386,7 @@ def test_write_htaccess_writes_the_policy_of_the_pages(tmp_path, caplog):
 
 
 def test_a_placeholder_without_value_is_an_error():
-    assert fill("server_name {dominio}; root $uri {", dominio="chitaga.example") == (
-        "server_name chitaga.example; root $uri {")
+    assert fill("server_name {dominio}; root $uri {", dominio="municipal.example") == (
+        "server_name municipal.example; root $uri {")
     with pytest.raises(KeyError, match="raiz"):
-        fill("root {raiz};", dominio="chitaga.example")
+        fill("root {raiz};", dominio="municipal.example")

@@ -18,11 +18,11 @@ from urllib.parse import urljoin, urlparse
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from municipal.content.validation import InvalidContent
+from municipal.publishing.build import BuildFailed, build_site
+from municipal.site.readers import MarkdownContentReader
 from pelican.log import FatalLogger
 
-from chitaga.build import BuildFailed, build_site
-from chitaga.readers import MarkdownContentReader
-from chitaga.validation import InvalidContent
 from conftest import (
     PREVIEW_SETTINGS,
     PUBLISH_SETTINGS,

@@ -17,12 +17,12 @@ from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
+from municipal.publishing.build import BuildFailed, build_site
+from municipal.publishing.build_safety import MARKER, MARKER_TEXT
+from municipal.site import images
+from municipal.site.page_budget import PagesOverBudget
 from PIL import Image
 
-from chitaga import images
-from chitaga.build import BuildFailed, build_site
-from chitaga.build_safety import MARKER, MARKER_TEXT
-from chitaga.page_budget import PagesOverBudget
 from conftest import PREVIEW_SETTINGS, SAMPLE_CONTENT, BuiltSite
 
 BUDGET = 13 * 1024  # one round trip: the first TCP window holds about 14.6 KB

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from municipal.content.validation import check_content
 
-from chitaga.validation import check_content
 from conftest import SAMPLE_CONTENT
 
 CORPUS = Path(__file__).resolve().parent / "corpus"

@@ -7,10 +7,9 @@ import datetime
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from chitaga.file_checks import FileReport, check_file
-from chitaga.schemas import SCHEMA_NAMES, schema_for
-from chitaga.validation import check_content
+from municipal.content.file_checks import FileReport, check_file
+from municipal.content.schemas import SCHEMA_NAMES, schema_for
+from municipal.content.validation import check_content
 
 KINDS = [("noticias/hacienda/2026-03-01-nota.md", "noticias"),
          ("paginas/hacienda/la-alcaldia.md", "paginas"),

@@ -15,14 +15,14 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from municipal.content.file_checks import check_file
+from municipal.content.messages import explain
+from municipal.content.schemas import Schema, StrictValidator, _compile_fast, schema_for
+from municipal.content.validation import check_content
+from municipal.content.yaml_loader import C_LOADER_AVAILABLE, SourceError, parse_yaml
+from municipal.publishing.build import build_site
 from test_validation_corpus import TODAY
 
-from chitaga.build import build_site
-from chitaga.file_checks import check_file
-from chitaga.messages import explain
-from chitaga.schemas import Schema, StrictValidator, _compile_fast, schema_for
-from chitaga.validation import check_content
-from chitaga.yaml_loader import C_LOADER_AVAILABLE, SourceError, parse_yaml
 from conftest import PREVIEW_SETTINGS, BuiltSite
 
 CONTRACT = "contratos/juridica/cps-003-2026.yml"
@@ -143,7 +143,7 @@ def test_a_rejection_only_the_compiled_validator_finds_is_reported(caplog):
     lenient = {"type": "object", "properties": {"lista": {
         "type": "array", "items": {"type": "string"}}}}
     schema = Schema("prueba", strict, StrictValidator(lenient), _compile_fast(strict, {}))
-    with caplog.at_level(logging.WARNING, logger="chitaga.schemas"):
+    with caplog.at_level(logging.WARNING, logger="municipal.content.schemas"):
         errors = schema.errors({"lista": ["ab", "abcdef"]})
     assert len(errors) == 1
     located = list(explain(errors[0]))

@@ -3,8 +3,7 @@
 from pathlib import Path
 
 import pytest
-
-from chitaga.yaml_loader import (
+from municipal.content.yaml_loader import (
     MAX_FILE_BYTES,
     SourceError,
     parse_yaml,

@@ -12,8 +12,8 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .content_files import KIND_EXTENSIONS, ContentFile
 from .file_checks import FileReport
+from .layout import KIND_EXTENSIONS, ContentFile
 from .messages import field_name, suggestion
 from .yaml_loader import YamlDocument
 

@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 import blinker
 from pelican import signals
 
-from .compliance import build_time
-from .contents import Oficina, by_order_then_slug, newest_first
-from .formatting import FILTERS
-from .generators import (
+from .content.validation import InvalidContent, check_content
+from .indicators.compliance import build_time
+from .publishing.server_config import write_htaccess
+from .site.contents import Oficina, by_order_then_slug, newest_first
+from .site.formatting import FILTERS
+from .site.generators import (
     SITEMAP_PLUGIN,
     ContratosGenerator,
     CumplimientoGenerator,
@@ -26,11 +28,9 @@ from .generators import (
     RobotsGenerator,
     TramitesGenerator,
 )
-from .incremental import linking_writer, open_page_cache, record_lookups, save_page_cache
-from .page_budget import measure_page, refuse_pages_over_budget, start_counting
-from .readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
-from .server_config import write_htaccess
-from .validation import InvalidContent, check_content
+from .site.incremental import linking_writer, open_page_cache, record_lookups, save_page_cache
+from .site.page_budget import measure_page, refuse_pages_over_budget, start_counting
+from .site.readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
 
 __all__ = ["InvalidContent", "register"]
 

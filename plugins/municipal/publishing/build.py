@@ -26,6 +26,11 @@ from pelican.log import FatalLogger
 from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
 
+from ..content.model import site_url
+from ..content.validation import InvalidContent
+from ..content.validation_cache import cache_root, fingerprint
+from ..site.images import BadImage
+from ..site.incremental import BUILD_FINGERPRINT, PAGE_CACHE_DIR, PAGE_STATS, PREVIOUS_OUTPUT
 from .build_safety import (
     Interrupted,
     UnsafeBuild,
@@ -38,14 +43,9 @@ from .build_safety import (
     signals_ignored,
     write_marker,
 )
-from .images import BadImage
-from .incremental import BUILD_FINGERPRINT, PAGE_CACHE_DIR, PAGE_STATS, PREVIOUS_OUTPUT
-from .site import site_url
-from .validation import InvalidContent
-from .validation_cache import cache_root, fingerprint
 
 logger = logging.getLogger(__name__)
-PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the folder of pelicanconf.py and tasks.py
+PROJECT_ROOT = Path(__file__).resolve().parents[3]  # the folder of pelicanconf.py and tasks.py
 
 
 class BuildFailed(Exception):

@@ -21,7 +21,7 @@ from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from .build_safety import MARKER  # the build's own note: not part of the site
-from .deploy_releases import DeployFailed
+from .releases import DeployFailed
 
 MANIFEST = ".publicacion.json"
 TEMPORARY_PREFIX = ".subiendo-"

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 
 from . import schemas
 from .attachment_checks import attachment_problems
-from .content_files import SITE_FILES, ContentFile, Discovery, discover
+from .cross_file_rules import SiteInputs, cross_file_problems
 from .file_checks import FileReport, check_document, check_file
-from .site import Problem, Site
-from .site_rules import SiteInputs, cross_file_problems
+from .layout import SITE_FILES, ContentFile, Discovery, discover
+from .model import Problem, Site
 from .validation_cache import ValidationCache, cache_file_for, content_hash, stat_key
 from .yaml_loader import SourceError, read_bytes
 

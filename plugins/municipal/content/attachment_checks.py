@@ -19,7 +19,7 @@ from xml.parsers import expat
 
 from PIL import Image
 
-from .site_rules import Finding, SiteInputs
+from .cross_file_rules import Finding, SiteInputs
 
 MAX_PIXELS = 40_000_000
 """Largest photo accepted (40 megapixels, e.g. 7,700 × 5,200).

@@ -19,8 +19,8 @@ from pathlib import Path, PurePosixPath
 import PIL
 from PIL import Image, ImageOps
 
-from .attachment_checks import MAX_PIXELS, inspect_svg, pixels_problem, read_header
-from .yaml_loader import SourceError, read_bytes
+from ..content.attachment_checks import MAX_PIXELS, inspect_svg, pixels_problem, read_header
+from ..content.yaml_loader import SourceError, read_bytes
 
 # Pillow's own wall, for any code that opens an image: it refuses outright
 # above twice this; _encode refuses above it before decoding.

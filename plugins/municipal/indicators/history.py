@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import git
 
-from .content_files import KIND_EXTENSIONS
+from ..content.layout import KIND_EXTENSIONS
 
 GIT = "git"
 NO_HISTORY = "sin_historial"

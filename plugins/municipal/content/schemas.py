@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 """A `$` that ends a pattern; fastjsonschema turns each into `\\Z`, and so do we."""
 
-SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+SCHEMAS_DIR = Path(__file__).resolve().parents[3] / "schemas"
 
 SCHEMA_NAMES = {
     "entidad.yml": "entidad",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .content_files import ContentFile
+from .layout import ContentFile
 from .yaml_loader import SourceError, YamlDocument, parse_yaml, read_text, split_front_matter
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ..site.labels import LABELS
+from .computation import compute, periods_of
 from .history import GIT, read_history
-from .indicators import compute, periods_of
-from .labels import LABELS
 
 STATE_LABELS = LABELS["estado_indicador"]
 MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",

@@ -34,7 +34,7 @@ from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
-from .compliance import Compliance
+from ..indicators.compliance import Compliance
 from .contents import Oficina
 
 MANIFEST = "paginas.json"

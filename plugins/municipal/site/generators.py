@@ -14,12 +14,12 @@ from pathlib import Path
 
 from pelican.generators import CachingGenerator, Generator
 
-from .compliance import Compliance, cutoff, indicators_of
+from ..content.validation_cache import cache_root
+from ..indicators.compliance import Compliance, cutoff, indicators_of
+from ..indicators.computation import to_csv, to_json
 from .contents import Contrato, OfficeContent, Oficina, Tramite
 from .images import BadImage, web_image
-from .indicators import to_csv, to_json
 from .readers import SITE_SETTING
-from .validation_cache import cache_root
 
 logger = logging.getLogger(__name__)
 

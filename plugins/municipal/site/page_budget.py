@@ -16,8 +16,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .site import Problem
-from .validation import InvalidContent
+from ..content.model import Problem
+from ..content.validation import InvalidContent
 
 BUDGET_SETTING = "PRESUPUESTO_PAGINA_BYTES"
 DEFAULT_BUDGET = 13 * 1024

@@ -15,7 +15,7 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "deploy"
+TEMPLATES = Path(__file__).resolve().parents[3] / "deploy"
 NGINX_TEMPLATE = TEMPLATES / "nginx.conf.plantilla"
 HTACCESS_TEMPLATE = TEMPLATES / "htaccess.plantilla"
 HTACCESS = ".htaccess"

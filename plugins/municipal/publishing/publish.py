@@ -19,9 +19,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .build import build_site
-from .deploy_ftp import PASSWORD_VARIABLE as FTP_PASSWORD_VARIABLE
-from .deploy_ftp import parse_ftp_url, publish_ftp
-from .deploy_releases import DeployFailed, ReleaseDestination, deploy, parse_ssh_url, revert
+from .ftp import PASSWORD_VARIABLE as FTP_PASSWORD_VARIABLE
+from .ftp import parse_ftp_url, publish_ftp
+from .releases import DeployFailed, ReleaseDestination, deploy, parse_ssh_url, revert
 
 DESTINATION_VARIABLE = "PUBLICAR_DESTINO"
 SSH_OPTIONS_VARIABLE = "PUBLICAR_SSH_OPCIONES"

@@ -13,9 +13,9 @@ from html import escape
 from markdown import Markdown
 from pelican.readers import BaseReader
 
-from .html_allowlist import clean
+from ..content.html_allowlist import clean
+from ..content.model import Document, Site
 from .markdown_tables import AccessibleTablesExtension
-from .site import Document, Site
 
 SITE_SETTING = "CHITAGA_SITE"
 """Settings key holding the `Site` loaded and validated for the current build."""

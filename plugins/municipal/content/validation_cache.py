@@ -29,7 +29,7 @@ from .yaml_loader import C_LOADER_AVAILABLE
 
 FORMAT_VERSION = 1
 RACY_SECONDS = 2
-_PLUGIN_DIR = Path(__file__).resolve().parent
+_PLUGIN_DIR = Path(__file__).resolve().parents[1]
 
 
 def cache_root(content_dir: Path) -> Path:
@@ -48,7 +48,7 @@ def fingerprint() -> str:
     versions = (FORMAT_VERSION, yaml.__version__, version("jsonschema"),
                 version("fastjsonschema"), version("markdown"), C_LOADER_AVAILABLE)
     digest.update(repr(versions).encode())
-    for path in sorted([*SCHEMAS_DIR.glob("*.schema.json"), *_PLUGIN_DIR.glob("*.py")]):
+    for path in sorted([*SCHEMAS_DIR.glob("*.schema.json"), *_PLUGIN_DIR.rglob("*.py")]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -1,0 +1,2 @@
+"""Git history → the plan's indicators and the compliance page. May import site and content.
+"""
