@@ -7,6 +7,7 @@ office pages, the home page and `invoke indicadores`.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,10 @@ class Compliance:
                                             for row in self.current
                                             if row["accion"] == accion["id"]])
                         for accion in self.acciones]
+
+    def page_fingerprint(self, fingerprint) -> str:
+        """What pages that show these figures depend on (site/incremental.py)."""
+        return f"{json.dumps(self.document, sort_keys=True)}:{self.reason}"
 
     def summary(self) -> str:
         """One line for the home page."""

@@ -75,6 +75,10 @@ class Oficina:
         self.url = settings["OFICINA_URL"].format(slug=self.slug)
         self.save_as = settings["OFICINA_SAVE_AS"].format(slug=self.slug)
 
+    def page_fingerprint(self, fingerprint) -> str:
+        """What pages that show this office depend on (incremental.py)."""
+        return f"{fingerprint(self.data)}:{self.url}:{self.save_as}"
+
     def __getattr__(self, name: str):
         # Template access to the office's own fields: oficina.correo, oficina.horario.
         try:

@@ -1,4 +1,4 @@
-"""Pelican generators for trámites, contratos, office pages and the compliance page.
+"""Pelican generators for trámites, contratos, office pages, news photos and the 404 page.
 
 They follow Pelican's own ArticlesGenerator: `generate_context` reads files
 through the readers (and their cache) into the shared context, and
@@ -15,8 +15,6 @@ from pathlib import Path
 from pelican.generators import CachingGenerator, Generator
 
 from ..content.validation_cache import cache_root
-from ..indicators.compliance import Compliance, cutoff, indicators_of
-from ..indicators.computation import to_csv, to_json
 from .contents import Contrato, OfficeContent, Oficina, Tramite
 from .images import BadImage, web_image
 from .readers import SITE_SETTING
@@ -192,33 +190,3 @@ _OFFICE_LISTS = {
 }
 
 
-class CumplimientoGenerator(Generator):
-    """The compliance indicators: /cumplimiento/, /cumplimiento.json and /cumplimiento.csv.
-
-    The figures are computed once per build from the git history (DESIGN.md §5)
-    and shared as `cumplimiento` with every template (office and home pages).
-    """
-
-    def generate_context(self):
-        site = self.settings[SITE_SETTING]
-        timezone = self.settings["TIMEZONE"]
-        hasta = cutoff(self.settings.get("INDICADORES_HASTA"), timezone)
-        document, reason = indicators_of(site.content_dir, site.plan, site.office_ids,
-                                         timezone, hasta)
-        if reason:
-            logger.warning("Indicadores no disponibles: %s", reason)
-        office_names = {office["id"]: office["nombre"] for office in site.oficinas}
-        self.context["cumplimiento"] = Compliance(document, reason, site.plan, office_names)
-
-    def generate_output(self, writer):
-        compliance = self.context["cumplimiento"]
-        writer.write_file(
-            self.settings["CUMPLIMIENTO_SAVE_AS"], self.get_template("cumplimiento"),
-            self.context, relative_urls=self.settings["RELATIVE_URLS"],
-            url=self.settings["CUMPLIMIENTO_URL"],
-        )
-        for name, text in (("cumplimiento.json", to_json(compliance.document)),
-                           ("cumplimiento.csv", to_csv(compliance.document))):
-            path = Path(self.output_path) / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")

@@ -34,9 +34,6 @@ from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
-from ..indicators.compliance import Compliance
-from .contents import Oficina
-
 MANIFEST = "paginas.json"
 PAGE_CACHE_DIR = "CHITAGA_PAGE_CACHE_DIR"  # settings set by build.py; without them, no cache
 BUILD_FINGERPRINT = "CHITAGA_BUILD_FINGERPRINT"
@@ -178,10 +175,11 @@ class PageCache:
             return "set:" + ",".join(sorted(self.fingerprint(item) for item in value))
         if isinstance(value, Content):
             return self._describe_content(value)
-        if isinstance(value, Oficina):
-            return f"oficina:{self.fingerprint(value.data)}:{value.url}:{value.save_as}"
-        if isinstance(value, Compliance):
-            return f"cumplimiento:{json.dumps(value.document, sort_keys=True)}:{value.reason}"
+        # A class of a later layer (an office, the compliance figures) says itself what
+        # its pages depend on: `page_fingerprint(fingerprint)` → text.
+        own = getattr(type(value), "page_fingerprint", None)
+        if own is not None:
+            return f"{type(value).__name__}:{own(value, self.fingerprint)}"
         if isinstance(value, PaginatorPage):
             return (f"pagina:{value.number}:{value.url}:{value.save_as}:"
                     f"{self.fingerprint(value.paginator)}:{self.fingerprint(value.object_list)}")
