@@ -11,7 +11,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "plugins"))
 
 from municipal.content.model import site_url
-
 from pelicanconf import *  # noqa: F403
 
 SITEURL = site_url(Path(__file__).parent / PATH)  # noqa: F405  # https://<dominio>

@@ -167,18 +167,19 @@ def revertir(c):
     help={
         "contenido": "Carpeta de contenido (por defecto: content)",
         "salida": "Sitio ya construido con --produccion (por defecto: output)",
-        "raiz": "Raíz web en el servidor (por defecto: /var/www/chitaga/current)",
+        "raiz": "Raíz web en el servidor (por defecto: /var/www/<dominio>/current)",
     },
 )
 def configuracion_nginx(c, contenido=DEFAULT_CONTENT, salida=DEFAULT_OUTPUT,
-                        raiz="/var/www/chitaga/current"):
+                        raiz=None):
     """Imprime el bloque server de nginx para el sitio construido (con el hash de su CSS)."""
     hashes = style_hashes(ROOT / salida)
     if not hashes:
         raise Exit(f"No hay páginas en {salida}/: ejecute antes invoke construir --produccion",
                    code=1)
-    dominio = site_url(ROOT / contenido).removeprefix("https://")
-    print(nginx_conf(hashes, Path(raiz), dominio or "example.gov.co"), end="")
+    dominio = site_url(ROOT / contenido).removeprefix("https://") or "example.gov.co"
+    raiz = Path(raiz) if raiz else Path("/var/www") / dominio / "current"
+    print(nginx_conf(hashes, raiz, dominio), end="")
 
 
 def _content_folder(contenido: str) -> Path:

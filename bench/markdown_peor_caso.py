@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
+from pelican.settings import read_settings  # noqa: E402
+
 from municipal.content.html_allowlist import clean  # noqa: E402
 from municipal.content.markdown_body import (  # noqa: E402
     MAX_INLINE_MARKS,
@@ -29,7 +31,6 @@ from municipal.content.markdown_body import (  # noqa: E402
     check_body,
 )
 from municipal.site.readers import MarkdownContentReader  # noqa: E402
-from pelican.settings import read_settings  # noqa: E402
 
 PAGE = "paginas/juridica/politica.md"
 SENTENCE = ("La Alcaldía de Chitagá adopta la política de tratamiento de datos personales "

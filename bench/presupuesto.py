@@ -22,10 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from synthetic import generate  # noqa: E402
+
 import municipal  # noqa: E402
 from municipal.publishing.build import build_site  # noqa: E402
 from municipal.site import page_budget  # noqa: E402
-from synthetic import generate  # noqa: E402
 
 _spent = {"seconds": 0.0, "pages": 0, "compressed": 0}
 _measure_page = page_budget.measure_page

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
 from municipal.publishing.build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -27,11 +27,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from municipal.publishing.build import build_site
-from municipal.publishing.server_config import HTACCESS, nginx_conf, style_hashes
 from navegador import MIME_TYPES, free_port, require, wait_for_port, which
 
 from conftest import PUBLISH_SETTINGS, SAMPLE_CONTENT, BuiltSite
+from municipal.publishing.build import build_site
+from municipal.publishing.server_config import HTACCESS, nginx_conf, style_hashes
 
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 APACHE_MODULES = Path("/usr/lib/apache2/modules")

@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from municipal.publishing.build import build_site
-from municipal.site.readers import MarkdownContentReader, YamlContentReader
 
 from conftest import PREVIEW_SETTINGS
+from municipal.publishing.build import build_site
+from municipal.site.readers import MarkdownContentReader, YamlContentReader
 
 
 def files_of(folder):

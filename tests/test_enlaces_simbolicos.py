@@ -24,6 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT
 from municipal.content.model import site_url
 from municipal.content.validation import InvalidContent, check_content
 from municipal.content.validation_cache import stat_key
@@ -31,8 +33,6 @@ from municipal.content.yaml_loader import SourceError, read_text
 from municipal.publishing.build import build_site
 from municipal.publishing.build_safety import MARKER
 from municipal.site.images import BadImage, web_image
-
-from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT
 
 TIMEOUT = 60
 MEMORY_CAP = 2 * 1024**3  # address space of a command under test: /dev/zero must not fill it

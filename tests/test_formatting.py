@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+
 from municipal.site.formatting import label, long_date, month_name, percent, pesos, short_date
 
 

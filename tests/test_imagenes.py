@@ -14,9 +14,10 @@ import zlib
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageFile
+
 from municipal.content.attachment_checks import MAX_PIXELS, inspect_svg, pixels_problem
 from municipal.site import images
-from PIL import Image, ImageFile
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" {attributes}>{body}</svg>'
 

@@ -11,12 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from municipal.publishing.build import build_site
-from municipal.site.incremental import PageCache
 from pelican.contents import Page
 from pelican.settings import read_settings
 
 from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT
+from municipal.publishing.build import build_site
+from municipal.site.incremental import PageCache
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

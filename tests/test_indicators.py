@@ -9,13 +9,13 @@ import sys
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from conftest import PREVIEW_SETTINGS, ROOT, BuiltSite
+from gitrepo import GitRepo
 from municipal.indicators.compliance import BadCutoff, cutoff
 from municipal.indicators.computation import compute, periods_of, to_csv
 from municipal.indicators.history import GIT, History, Update, read_history
 from municipal.publishing.build import build_site
-
-from conftest import PREVIEW_SETTINGS, ROOT, BuiltSite
-from gitrepo import GitRepo
 
 D = datetime.date
 OFFICES = ["hacienda", "gobierno", "juridica"]

@@ -15,15 +15,15 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pelican.readers import MarkdownReader
+from pelican.settings import read_settings
+
+from conftest import PREVIEW_SETTINGS, SAMPLE_CONTENT
 from municipal.content.html_allowlist import clean
 from municipal.content.markdown_body import check_body
 from municipal.content.validation import InvalidContent, check_content
 from municipal.publishing.build import build_site
 from municipal.site.readers import SITE_SETTING, MarkdownContentReader
-from pelican.readers import MarkdownReader
-from pelican.settings import read_settings
-
-from conftest import PREVIEW_SETTINGS, SAMPLE_CONTENT
 
 TODAY = datetime.date(2026, 11, 24)
 PAGE = "paginas/juridica/prueba.md"

@@ -13,13 +13,13 @@ import random
 from pathlib import Path
 
 import pytest
+
+from conftest import PREVIEW_SETTINGS
 from municipal.content.validation import InvalidContent, check_content
 from municipal.publishing.build import build_site
 from municipal.publishing.build_safety import MARKER, MARKER_TEXT
 from municipal.site import page_budget
 from municipal.site.page_budget import PagesOverBudget, budget, kilobytes
-
-from conftest import PREVIEW_SETTINGS
 
 LIFTED = {"PRESUPUESTO_PAGINA_BYTES": 10**9}
 SYLLABLES = [consonant + vowel for consonant in "bcdfglmnprstvz" for vowel in "aeiou"]

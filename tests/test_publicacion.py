@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 import brotli
 import pytest
-from municipal.publishing.build import build_site
-from municipal.publishing.server_config import style_hashes
 
 from conftest import PUBLISH_SETTINGS, ROOT, SAMPLE_CONTENT, BuiltSite
+from municipal.publishing.build import build_site
+from municipal.publishing.server_config import style_hashes
 
 DOMAIN = "https://chitaga-nortedesantander.gov.co"
 EPOCH = "1795000000"  # 2026-11-18 in Bogotá
@@ -119,3 +119,11 @@ def test_build_writes_the_htaccess_and_invoke_prints_the_nginx_block(published):
     assert hashes[0] in result.stdout
     assert 'root "/srv/chitaga/current";' in result.stdout
     assert "server_name chitaga-nortedesantander.gov.co;" in result.stdout
+
+
+def test_the_nginx_root_defaults_to_a_folder_named_after_the_domain(published):
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "configuracion-nginx", "--salida",
+         str(published.output)],
+        cwd=ROOT, capture_output=True, text=True, check=True)
+    assert 'root "/var/www/chitaga-nortedesantander.gov.co/current";' in result.stdout

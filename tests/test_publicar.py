@@ -11,6 +11,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from navegador import free_port, require, wait_for_port, which
+from servidor_ftp import PASSWORD, FtpServer
+
+from conftest import PUBLISH_SETTINGS, ROOT, SAMPLE_CONTENT
 from municipal.content.validation import InvalidContent
 from municipal.publishing.publish import destination_from, publish
 from municipal.publishing.releases import (
@@ -22,10 +26,6 @@ from municipal.publishing.releases import (
     list_releases,
     revert,
 )
-from navegador import free_port, require, wait_for_port, which
-from servidor_ftp import PASSWORD, FtpServer
-
-from conftest import PUBLISH_SETTINGS, ROOT, SAMPLE_CONTENT
 
 PAGES = [f"seccion-{n // 40}/pagina-{n}/index.html" for n in range(400)]
 

@@ -10,6 +10,8 @@ import ssl
 from pathlib import Path, PurePosixPath
 
 import pytest
+from servidor_ftp import PASSWORD, FtpServer, make_certificate
+
 from municipal.publishing.ftp import (
     DeployFailed,
     FtpDestination,
@@ -17,7 +19,6 @@ from municipal.publishing.ftp import (
     parse_ftp_url,
     publish_ftp,
 )
-from servidor_ftp import PASSWORD, FtpServer, make_certificate
 
 MANIFEST = ".publicacion.json"
 HTML = {

@@ -20,6 +20,10 @@ import time
 from pathlib import Path
 
 import pytest
+from servidor_ftp import PASSWORD, FtpServer
+
+from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT
+from gitrepo import GitRepo
 from municipal.content.validation import check_content
 from municipal.content.validation_cache import cache_file_for
 from municipal.publishing import build as build_module
@@ -27,10 +31,6 @@ from municipal.publishing import build_safety
 from municipal.publishing.build import BuildInterrupted, BuildRefused, build_site
 from municipal.publishing.ftp import parse_ftp_url, publish_ftp
 from municipal.publishing.releases import ReleaseDestination, deploy
-from servidor_ftp import PASSWORD, FtpServer
-
-from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT
-from gitrepo import GitRepo
 
 MARKER = ".sitio-generado"  # the file a build leaves at the root of its output (README)
 POLL_SECONDS = 0.02

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from jsonschema import Draft202012Validator
+
 from municipal.content.schemas import SCHEMA_NAMES, SCHEMAS_DIR
 
 SCHEMA_FILES = sorted(SCHEMAS_DIR.glob("*.schema.json"))

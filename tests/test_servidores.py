@@ -21,6 +21,9 @@ from pathlib import Path
 import brotli
 import pytest
 from bs4 import BeautifulSoup
+from navegador import new_context, require, which
+from servidores import DEPLOY_MANIFEST, fetch, nginx_binary, nginx_prefix
+
 from municipal.publishing.server_config import (
     HTACCESS,
     PRODUCTION_ONLY_END,
@@ -31,8 +34,6 @@ from municipal.publishing.server_config import (
     style_hashes,
     write_htaccess,
 )
-from navegador import new_context, require, which
-from servidores import DEPLOY_MANIFEST, fetch, nginx_binary, nginx_prefix
 
 pytest_plugins = ["navegador", "servidores"]
 

@@ -18,9 +18,6 @@ from urllib.parse import urljoin, urlparse
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from municipal.content.validation import InvalidContent
-from municipal.publishing.build import BuildFailed, build_site
-from municipal.site.readers import MarkdownContentReader
 from pelican.log import FatalLogger
 
 from conftest import (
@@ -31,6 +28,9 @@ from conftest import (
     SILOS_CONTENT,
     BuiltSite,
 )
+from municipal.content.validation import InvalidContent
+from municipal.publishing.build import BuildFailed, build_site
+from municipal.site.readers import MarkdownContentReader
 
 MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
           "septiembre", "octubre", "noviembre", "diciembre"]

@@ -17,13 +17,13 @@ from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
+
+from conftest import PREVIEW_SETTINGS, SAMPLE_CONTENT, BuiltSite
 from municipal.publishing.build import BuildFailed, build_site
 from municipal.publishing.build_safety import MARKER, MARKER_TEXT
 from municipal.site import images
 from municipal.site.page_budget import PagesOverBudget
-from PIL import Image
-
-from conftest import PREVIEW_SETTINGS, SAMPLE_CONTENT, BuiltSite
 
 BUDGET = 13 * 1024  # one round trip: the first TCP window holds about 14.6 KB
 NEWS_WITH_PHOTO = "/noticias/2025-06-18-inician-obras-de-placa-huella-en-la-vereda-el-roble/"

@@ -12,14 +12,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import yaml
+
+from conftest import ROOT, SAMPLE_CONTENT
 from municipal.content import validation, validation_cache
 from municipal.content.file_checks import check_file
 from municipal.content.messages import field_name, suggestion
 from municipal.content.validation import check_content, report
 from municipal.content.validation_cache import cache_file_for
 from municipal.content.yaml_loader import read_bytes
-
-from conftest import ROOT, SAMPLE_CONTENT
 
 TODAY = datetime.date(2026, 11, 24)
 CONTRACT = "contratos/juridica/cps-003-2026.yml"

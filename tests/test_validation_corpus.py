@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from municipal.content.validation import check_content
 
 from conftest import SAMPLE_CONTENT
+from municipal.content.validation import check_content
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 TODAY = datetime.date(2026, 11, 24)

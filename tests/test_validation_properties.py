@@ -7,6 +7,7 @@ import datetime
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from municipal.content.file_checks import FileReport, check_file
 from municipal.content.schemas import SCHEMA_NAMES, schema_for
 from municipal.content.validation import check_content

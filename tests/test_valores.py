@@ -15,15 +15,15 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_validation_corpus import TODAY
+
+from conftest import PREVIEW_SETTINGS, BuiltSite
 from municipal.content.file_checks import check_file
 from municipal.content.messages import explain
 from municipal.content.schemas import Schema, StrictValidator, _compile_fast, schema_for
 from municipal.content.validation import check_content
 from municipal.content.yaml_loader import C_LOADER_AVAILABLE, SourceError, parse_yaml
 from municipal.publishing.build import build_site
-from test_validation_corpus import TODAY
-
-from conftest import PREVIEW_SETTINGS, BuiltSite
 
 CONTRACT = "contratos/juridica/cps-003-2026.yml"
 TRAMITE = "tramites/gobierno/certificado-de-residencia.yml"

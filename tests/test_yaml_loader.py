@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from municipal.content.yaml_loader import (
     MAX_FILE_BYTES,
     SourceError,

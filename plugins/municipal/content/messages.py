@@ -212,7 +212,7 @@ def _bad_format(format_name, value, schema) -> str:
                 "por ejemplo 2026-03-15")
     if format_name == "email":
         return (f"{found(value)} no es un correo electrónico válido "
-                "(ejemplo: hacienda@chitaga-nortedesantander.gov.co)")
+                "(ejemplo: hacienda@municipio-departamento.gov.co)")
     return (f"{found(value)} no es una dirección web completa; debe empezar "
             "por https:// y no tener espacios")
 

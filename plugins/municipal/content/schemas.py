@@ -71,7 +71,7 @@ class Schema:
 def _fast_error(name: str, error: fastjsonschema.JsonSchemaValueException,
                 data) -> ValidationError:
     """The compiled validator's error as a jsonschema one, for the validators' disagreements."""
-    logger.warning("chitaga: los validadores del esquema %s no coinciden en %s (%s)",
+    logger.warning("municipal: los validadores del esquema %s no coinciden en %s (%s)",
                    name, error.name, error.rule)
     definition = error.definition if isinstance(error.definition, dict) else {}
     return ValidationError(

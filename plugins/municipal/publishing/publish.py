@@ -33,7 +33,7 @@ def destination_from(environ: Mapping[str, str]):
     if not url:
         raise DeployFailed(
             f"falta la variable {DESTINATION_VARIABLE}: dónde publicar, por ejemplo "
-            "ssh://alcaldia@servidor/var/www/chitaga o ftp://alcaldia@servidor/public_html")
+            "ssh://alcaldia@servidor/var/www/sitio o ftp://alcaldia@servidor/public_html")
     if url.startswith("ssh://"):
         return parse_ssh_url(url, tuple(shlex.split(environ.get(SSH_OPTIONS_VARIABLE, ""))))
     if url.startswith(("ftp://", "ftps://")):

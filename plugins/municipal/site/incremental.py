@@ -35,11 +35,11 @@ from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
 MANIFEST = "paginas.json"
-PAGE_CACHE_DIR = "CHITAGA_PAGE_CACHE_DIR"  # settings set by build.py; without them, no cache
-BUILD_FINGERPRINT = "CHITAGA_BUILD_FINGERPRINT"
-PAGE_CACHE = "CHITAGA_PAGE_CACHE"
-PAGE_STATS = "CHITAGA_PAGE_STATS"  # (rendered, reused), left in the settings for build.py
-PREVIOUS_OUTPUT = "CHITAGA_PREVIOUS_OUTPUT"  # the output folder of the last build, if any
+PAGE_CACHE_DIR = "MUNICIPAL_PAGE_CACHE_DIR"  # settings set by build.py; without them, no cache
+BUILD_FINGERPRINT = "MUNICIPAL_BUILD_FINGERPRINT"
+PAGE_CACHE = "MUNICIPAL_PAGE_CACHE"
+PAGE_STATS = "MUNICIPAL_PAGE_STATS"  # (rendered, reused), left in the settings for build.py
+PREVIOUS_OUTPUT = "MUNICIPAL_PREVIOUS_OUTPUT"  # the output folder of the last build, if any
 # Content whose text links to other files ({filename}...) also depends on their URLs.
 _INTERNAL_LINK = re.compile(rb"\{(filename|static|attach|category|tag|author|index)\}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")

@@ -17,7 +17,7 @@ from ..content.html_allowlist import clean
 from ..content.model import Document, Site
 from .markdown_tables import AccessibleTablesExtension
 
-SITE_SETTING = "CHITAGA_SITE"
+SITE_SETTING = "MUNICIPAL_SITE"
 """Settings key holding the `Site` loaded and validated for the current build."""
 
 # Front matter field → Pelican's own metadata name.
