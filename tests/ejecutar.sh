@@ -39,4 +39,10 @@ fi
 npm ci --silent --ignore-scripts --no-audit --no-fund
 
 .venv/bin/ruff check .
-.venv/bin/python -m pytest "$@"
+# Las capas del complemento (pyproject.toml): una capa nunca importa otra de más arriba.
+PYTHONPATH=plugins .venv/bin/lint-imports --no-cache
+# Las pruebas, con cobertura de líneas y ramas; al final, el resumen por paquete.
+rm -f .coverage .coverage.*
+.venv/bin/python -m coverage run -m pytest "$@"
+.venv/bin/python -m coverage combine --quiet
+.venv/bin/python tests/cobertura.py

@@ -1,2 +1,1 @@
-"""Git history → the plan's indicators and the compliance page. May import site and content.
-"""
+"""Git history → the plan's indicators and the compliance page; imports site and content."""

@@ -1,3 +1,1 @@
-"""The built site → the public: production build and folder swap, release and FTP deploys, web
-server configuration. May import every layer below.
-"""
+"""Built site → the public (production build, deploys, server configs); imports any layer."""

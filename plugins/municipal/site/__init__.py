@@ -1,3 +1,1 @@
-"""Checked data → pages: Pelican readers, content classes, generators, template filters and labels,
-Markdown extensions, images, incremental rendering. May import content only.
-"""
+"""Checked data → Pelican pages (readers, generators, filters, images, caches); imports content."""
