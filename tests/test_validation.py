@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -248,3 +249,19 @@ def test_the_pre_commit_hook_runs_this_validator_with_the_pinned_versions():
         [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_change_to_any_module_of_the_plugin_invalidates_the_cache(tmp_path, monkeypatch):
+    """The plugin has subpackages (content, site, ...): a change in any of them, or a
+    module moved from one to another, is new checking code."""
+    plugin = tmp_path / "municipal"
+    shutil.copytree(ROOT / "plugins" / "municipal", plugin,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(validation_cache, "_PLUGIN_DIR", plugin)
+    before = validation_cache.fingerprint()
+    readers = plugin / "site" / "readers.py"
+    readers.write_text(readers.read_text(encoding="utf-8") + "\n# otro\n", encoding="utf-8")
+    edited = validation_cache.fingerprint()
+    assert edited != before
+    (plugin / "site" / "readers.py").rename(plugin / "indicators" / "readers.py")
+    assert validation_cache.fingerprint() != edited

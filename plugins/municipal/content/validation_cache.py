@@ -48,8 +48,9 @@ def fingerprint() -> str:
     versions = (FORMAT_VERSION, yaml.__version__, version("jsonschema"),
                 version("fastjsonschema"), version("markdown"), C_LOADER_AVAILABLE)
     digest.update(repr(versions).encode())
+    # Every module of every subpackage, each named by its path in the plugin.
     for path in sorted([*SCHEMAS_DIR.glob("*.schema.json"), *_PLUGIN_DIR.rglob("*.py")]):
-        digest.update(path.name.encode())
+        digest.update(path.relative_to(path.parents[1]).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
