@@ -265,3 +265,20 @@ def test_a_change_to_any_module_of_the_plugin_invalidates_the_cache(tmp_path, mo
     assert edited != before
     (plugin / "site" / "readers.py").rename(plugin / "indicators" / "readers.py")
     assert validation_cache.fingerprint() != edited
+
+
+def test_a_cache_file_as_saved_is_trusted_whole_and_a_rewritten_one_entry_by_entry(
+        content_copy, monkeypatch):
+    """Checking the shape of 10,000 entries costs more than a checksum of the file."""
+    check_content(content_copy, today=TODAY)
+    inspected = []
+    real = validation_cache._well_formed
+    monkeypatch.setattr(validation_cache, "_well_formed",
+                        lambda entry: inspected.append(entry) or real(entry))
+    path = cache_file_for(content_copy)
+    assert validation_cache.ValidationCache(path).entries
+    assert inspected == []
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(stored, indent=1), encoding="utf-8")  # same data, rewritten
+    assert len(validation_cache.ValidationCache(path).entries) == len(stored["archivos"])
+    assert len(inspected) == len(stored["archivos"])

@@ -104,11 +104,19 @@ def _facts_well_formed(facts: dict) -> bool:
             and isinstance(facts.get("borrador", False), bool))
 
 
-def _checksum(entries: dict) -> str:
-    """SHA-256 of the entries as `save` writes them: a file that still matches it holds
-    entries of the right shape (checking each one costs more than this, at 10,000 files)."""
-    text = json.dumps(entries, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+_ENTRIES_KEY = ', "archivos": '
+
+
+def _checksum(entries_text: str) -> str:
+    return hashlib.sha256(entries_text.encode("utf-8")).hexdigest()
+
+
+def _entries_text(text: str) -> str:
+    """The entries as `save` wrote them: after the key, to the closing brace. A file
+    whose entries still match the checksum holds entries of the right shape, and
+    checking each one costs more than this at 10,000 files."""
+    start = text.find(_ENTRIES_KEY)
+    return text[start + len(_ENTRIES_KEY):-1] if start >= 0 and text.endswith("}") else ""
 
 
 class ValidationCache:
@@ -123,7 +131,8 @@ class ValidationCache:
 
     def _read(self, path: Path) -> dict[str, dict]:
         try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            stored = json.loads(text)
         except (OSError, ValueError):
             return {}
         if not isinstance(stored, dict) or stored.get("huella") != self.fingerprint:
@@ -131,7 +140,7 @@ class ValidationCache:
         entries = stored.get("archivos")
         if not isinstance(entries, dict):
             return {}
-        if stored.get("suma") == _checksum(entries):
+        if stored.get("suma") == _checksum(_entries_text(text)):
             return entries  # exactly as `save` wrote them: no need to inspect each one
         return {relpath: entry for relpath, entry in entries.items() if _well_formed(entry)}
 
@@ -170,12 +179,14 @@ class ValidationCache:
         """Keep the entries of the files seen this run; never fail the validation."""
         if not self.path or (not self.changed and len(self.used) == len(self.entries)):
             return
-        data = {"version": FORMAT_VERSION, "huella": self.fingerprint,
-                "suma": _checksum(self.used), "archivos": self.used}
+        entries = json.dumps(self.used, ensure_ascii=False)
+        head = json.dumps({"version": FORMAT_VERSION, "huella": self.fingerprint,
+                           "suma": _checksum(entries)})
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            # One JSON document, with the entries written once, last (see _entries_text).
+            temporary.write_text(f"{head[:-1]}{_ENTRIES_KEY}{entries}}}", encoding="utf-8")
             os.replace(temporary, self.path)
         except OSError:
             with contextlib.suppress(OSError):  # .cache may be a file: no folder to clean
