@@ -4,6 +4,7 @@
     invoke construir [--contenido DIR] [--salida DIR] [--produccion]   (alias: build)
     invoke servir [--contenido DIR] [--puerto N]                       (alias: serve)
     invoke indicadores [--contenido DIR] [--hasta FECHA] [--formato tabla|json|csv]
+    invoke transparencia [--contenido DIR] [--formato tabla|json|csv]
     invoke publicar [--contenido DIR]                                  (alias: publish)
     invoke revertir                                                     (alias: rollback)
     invoke configuracion-nginx [--salida DIR] [--raiz RUTA]
@@ -33,6 +34,9 @@ from municipal.publishing.build_safety import UnsafeBuild, check_content_folder 
 from municipal.publishing.publish import publish, revert_from  # noqa: E402
 from municipal.publishing.releases import DeployFailed  # noqa: E402
 from municipal.publishing.server_config import nginx_conf, style_hashes  # noqa: E402
+from municipal.transparency import matrix as transparency_matrix  # noqa: E402
+from municipal.transparency.catalogue import load_catalogue  # noqa: E402
+from municipal.transparency.rules import check_site  # noqa: E402
 
 DEFAULT_CONTENT = "content"
 TIMEZONE = runpy.run_path(str(ROOT / "pelicanconf.py"))["TIMEZONE"]
@@ -44,7 +48,7 @@ WATCHED = ("theme", "pelicanconf.py", "publishconf.py", "schemas")
 @task(help={"contenido": "Carpeta de contenido (por defecto: content)"})
 def validar(c, contenido=DEFAULT_CONTENT):
     """Revisa todo el contenido y lista cada error con archivo y línea."""
-    site = check_content(_content_folder(contenido))
+    site = check_site(check_content(_content_folder(contenido)))
     print(report(site.problems))
     if site.problems:
         raise Exit(code=1)
@@ -133,6 +137,29 @@ def indicadores(c, contenido=DEFAULT_CONTENT, hasta=None, formato="tabla"):
         print(terminal_table(document, reason))
     if reason:
         print(f"Aviso: indicadores no disponibles: {reason}.", file=sys.stderr)
+
+
+@task(
+    help={
+        "contenido": "Carpeta de contenido (por defecto: content)",
+        "formato": "tabla (por defecto), json o csv",
+    },
+)
+def transparencia(c, contenido=DEFAULT_CONTENT, formato="tabla"):
+    """Muestra la matriz de transparencia (Res. 1519 de 2020): cada sección y su estado."""
+    if formato not in ("tabla", "json", "csv"):
+        raise Exit(f'--formato "{formato}" no existe; use tabla, json o csv', code=2)
+    site = check_site(check_content(_content_folder(contenido)))
+    if site.problems:
+        print(report(site.problems), file=sys.stderr)
+        raise Exit(code=1)
+    document = transparency_matrix.matrix(load_catalogue(), site, site_url(site.content_dir))
+    if formato == "json":
+        print(transparency_matrix.to_json(document), end="")
+    elif formato == "csv":
+        print(transparency_matrix.to_csv(document), end="")
+    else:
+        print(transparency_matrix.terminal_table(document))
 
 
 @task(

@@ -1,4 +1,4 @@
-"""The plugin's layers (DESIGN.md §2): content ← site ← indicators ← publishing.
+"""The plugin's layers (DESIGN.md §2): content ← site ← indicators ← transparency ← publishing.
 
 `lint-imports` checks the contract of pyproject.toml on every run of tests/ejecutar.sh;
 these tests prove that the contract holds on this tree and that it catches a violation.
@@ -18,7 +18,7 @@ from conftest import ROOT
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 PLUGIN = ROOT / "plugins" / "municipal"
-SUBPACKAGES = ["content", "site", "indicators", "publishing"]
+SUBPACKAGES = ["content", "site", "indicators", "transparency", "publishing"]
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:
@@ -45,6 +45,8 @@ def test_the_layers_are_kept_on_this_tree():
     ("content/yaml_loader.py", "from ..site import readers", "Capas del complemento"),
     ("site/readers.py", "from ..indicators import compliance", "Capas del complemento"),
     ("indicators/history.py", "from ..publishing import ftp", "Capas del complemento"),
+    ("indicators/page.py", "from ..transparency import rules", "Capas del complemento"),
+    ("transparency/matrix.py", "from ..publishing import ftp", "Capas del complemento"),
     ("site/images.py", "import tasks", "no importa tasks.py"),
 ])
 def test_a_lower_layer_importing_a_higher_one_breaks_the_contract(tmp_path, module, line,

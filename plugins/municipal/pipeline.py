@@ -1,8 +1,9 @@
 """The receivers `register()` connects: each hands one step of a build to the layer that does it.
 
-This is the one module that sees every layer (content, site, indicators, publishing): it
-validates before Pelican's generators run, lists them, and wires the readers, the page
-cache, the page budget, the sitemap clock and the server files into Pelican's signals.
+This is the one module that sees every layer (content, site, indicators, transparency,
+publishing): it validates before Pelican's generators run, lists them, and wires the
+readers, the page cache, the page budget, the sitemap clock and the server files into
+Pelican's signals.
 """
 
 
@@ -32,6 +33,7 @@ from .site.generators import (
     TramitesGenerator,
 )
 from .site.readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
+from .transparency.rules import check_site
 
 
 def validate_and_list_generators(pelican):
@@ -41,8 +43,8 @@ def validate_and_list_generators(pelican):
     re-validates on each change and never writes a site from bad content.
     """
     timezone = ZoneInfo(pelican.settings.get("TIMEZONE") or "America/Bogota")
-    site = check_content(Path(pelican.settings["PATH"]),
-                         today=datetime.datetime.now(timezone).date())
+    site = check_site(check_content(Path(pelican.settings["PATH"]),
+                                    today=datetime.datetime.now(timezone).date()))
     if site.problems:
         raise InvalidContent(site.problems)
     pelican.settings[SITE_SETTING] = site

@@ -20,7 +20,8 @@ KIND_EXTENSIONS = {
 }
 """Content kinds (the folder names counted by plan.yml's `tipos`) and their file type."""
 
-SITE_FILES = ("entidad.yml", "oficinas.yml", "plan.yml")
+SITE_FILES = ("entidad.yml", "oficinas.yml", "plan.yml", "transparencia.yml")
+OPTIONAL_SITE_FILES = ("transparencia.yml",)  # absent: no entries
 ATTACHMENTS_FOLDER = "adjuntos"
 
 

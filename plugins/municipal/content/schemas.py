@@ -37,6 +37,7 @@ SCHEMA_NAMES = {
     "entidad.yml": "entidad",
     "oficinas.yml": "oficinas",
     "plan.yml": "plan",
+    "transparencia.yml": "transparencia",
     "noticias": "noticia",
     "paginas": "pagina",
     "tramites": "tramite",

@@ -20,7 +20,7 @@ from . import schemas
 from .attachment_checks import attachment_problems
 from .cross_file_rules import SiteInputs, cross_file_problems
 from .file_checks import FileReport, check_document, check_file
-from .layout import SITE_FILES, ContentFile, Discovery, discover
+from .layout import OPTIONAL_SITE_FILES, SITE_FILES, ContentFile, Discovery, discover
 from .model import Problem, Site
 from .validation_cache import ValidationCache, cache_file_for, content_hash, stat_key
 from .yaml_loader import SourceError, read_bytes
@@ -87,7 +87,7 @@ def summary(problems: list[Problem]) -> str:
 
 def _check_site_files(site: Site, found: Discovery,
                       findings: list) -> dict[str, FileReport]:
-    """Check entidad.yml, oficinas.yml and plan.yml, and keep their data in site."""
+    """Check entidad.yml, oficinas.yml, plan.yml and transparencia.yml; keep their data."""
     reports = {}
     refused = {stray.relpath for stray in found.strays}
     for name in SITE_FILES:
@@ -95,6 +95,8 @@ def _check_site_files(site: Site, found: Discovery,
         if name in refused:  # a link or a special file: discover() said why
             continue
         if not path.is_file():
+            if name in OPTIONAL_SITE_FILES:
+                continue
             findings.append((name, 1, "", f"falta el archivo {name}"))
             continue
         try:
