@@ -42,6 +42,7 @@ class Declaration:
     id: str
     enlace: str | None
     no_aplica: str | None
+    no_aplica_line: int
 
 
 def generated_sources(site: Site) -> dict[str, str]:
@@ -86,5 +87,6 @@ def declarations(site: Site) -> list[Declaration]:
             index, document.line_of(("items", index, "id")) or 1, item["id"],
             enlace if isinstance(enlace, str) else None,
             no_aplica if isinstance(no_aplica, str) else None,
+            document.line_of(("items", index, "no_aplica")) or 1,
         ))
     return found

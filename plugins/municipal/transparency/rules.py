@@ -6,10 +6,14 @@
 
 from __future__ import annotations
 
+import re
+
 from ..content.messages import suggestion
 from ..content.model import Problem, Site
 from .catalogue import Catalogue, load_catalogue
 from .fillings import TRANSPARENCY_FILE, declarations, generated_sources, page_claims
+
+ID_PATTERN = re.compile(r"[0-9]+(\.[0-9]+)*")
 
 
 def problems(site: Site, catalogue: Catalogue | None = None) -> list[Problem]:
@@ -18,37 +22,45 @@ def problems(site: Site, catalogue: Catalogue | None = None) -> list[Problem]:
     found: list[Problem] = []
     known = [entry.id for entry in catalogue.entries if catalogue.row_of(entry.id)]
     filled_by: dict[str, str] = {}  # row id → what fills it, for the no_aplica rule
-    for source in generated_sources(site):
+    for source, url in generated_sources(site).items():
         for row in catalogue.rows:
             if row.fuente == source:
-                filled_by.setdefault(row.id, "el sitio mismo")
+                filled_by.setdefault(row.id, f"el sitio en /{url}")
     for claim in page_claims(site):
         row = catalogue.row_of(claim.seccion)
         if row is None:
-            found.append(Problem(site.display_path(claim.relpath), claim.line, "seccion",
-                                 _unknown(claim.seccion, known)))
+            if _is_a_number(claim.seccion):
+                found.append(Problem(site.display_path(claim.relpath), claim.line, "seccion",
+                                     _unknown(claim.seccion, known)))
         else:
             filled_by.setdefault(row.id, f"la página {site.display_path(claim.relpath)}")
     seen: dict[str, int] = {}
     path = site.display_path(TRANSPARENCY_FILE)
     for item in declarations(site):
         row = catalogue.row_of(item.id)
+        field = f"items[{item.index + 1}]"
         if row is None:
-            found.append(Problem(path, item.line, "id", _unknown(item.id, known)))
+            if _is_a_number(item.id):
+                found.append(Problem(path, item.line, f"{field}.id", _unknown(item.id, known)))
             continue
         if row.id in seen:
-            found.append(Problem(path, item.line, "id", (
+            found.append(Problem(path, item.line, f"{field}.id", (
                 f'la sección "{row.id}" ya está en la línea {seen[row.id]}: '
                 "deje una sola entrada por sección"
             )))
             continue
         seen[row.id] = item.line
         if item.no_aplica is not None and row.id in filled_by:
-            found.append(Problem(path, item.line, "no_aplica", (
+            found.append(Problem(path, item.no_aplica_line, f"{field}.no_aplica", (
                 f'la sección "{row.id}" no puede ser no_aplica: ya la publica '
                 f"{filled_by[row.id]}; quite no_aplica o deje de publicarla"
             )))
     return sorted(found)
+
+
+def _is_a_number(value: str) -> bool:
+    """Only well-formed numbers: the schema already reports the others."""
+    return ID_PATTERN.fullmatch(value) is not None
 
 
 def _unknown(value: str, known: list[str]) -> str:
