@@ -18,6 +18,7 @@ DESIGN_FIELDS = {
                "linea_anticorrupcion redes",
     "oficinas": "oficinas",
     "plan": "acciones",
+    "transparencia": "items",
     "noticia": "titulo fecha resumen etiquetas imagen borrador",
     "pagina": "titulo resumen orden seccion",
     "tramite": "nombre descripcion dirigido_a requisitos documentos costo tiempo_respuesta "
@@ -30,6 +31,7 @@ DESIGN_REQUIRED = {
                "correo_notificaciones_judiciales dominio",
     "oficinas": "oficinas",
     "plan": "acciones",
+    "transparencia": "items",
     "noticia": "titulo fecha resumen",
     "pagina": "titulo",
     "tramite": "nombre descripcion dirigido_a requisitos costo tiempo_respuesta canales",
