@@ -24,7 +24,8 @@ DESIGN_FIELDS = {
     "tramite": "nombre descripcion dirigido_a requisitos documentos costo tiempo_respuesta "
                "canales normatividad formularios codigo_suit palabras_clave",
     "contrato": "referencia proceso modalidad tipo objeto valor contratista fecha_firma "
-                "fecha_inicio fecha_fin fecha_cierre estado supervisor url_secop documentos",
+                "fecha_inicio fecha_fin fecha_cierre estado supervisor url_secop documentos "
+                "ejecucion adiciones",
 }
 DESIGN_REQUIRED = {
     "entidad": "nombre nit departamento municipio direccion telefono horario correo_contacto "

@@ -51,6 +51,7 @@ def cross_file_problems(inputs: SiteInputs) -> Iterator[Finding]:
     yield from _attachments_exist(inputs)
     yield from _body_links_exist(inputs)
     yield from _news_not_in_future(inputs)
+    yield from _cut_date_not_in_future(inputs)
 
 
 def _office_ids(inputs: SiteInputs) -> list[str]:
@@ -235,6 +236,17 @@ def _news_not_in_future(inputs: SiteInputs) -> Iterator[Finding]:
             yield file.relpath, fecha[1], "fecha", (
                 f"la fecha {fecha[0]} es futura (hoy es {today}); corríjala, o "
                 "agregue borrador: true para guardar la noticia sin publicarla"
+            )
+
+
+def _cut_date_not_in_future(inputs: SiteInputs) -> Iterator[Finding]:
+    today = inputs.today.isoformat()
+    for file, report in inputs.reports:
+        corte = report.facts.get("fecha_corte")
+        if corte and corte[0] > today:
+            yield file.relpath, corte[1], "ejecucion.fecha_corte", (
+                f"la fecha de corte {corte[0]} es futura (hoy es {today}); escriba la "
+                "fecha a la que corresponden lo pagado y el avance, hoy o antes"
             )
 
 

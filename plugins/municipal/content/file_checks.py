@@ -152,6 +152,8 @@ def _check_contract(report: FileReport, relpath: str, document: YamlDocument) ->
                 "(renómbrelo, o corrija la referencia)"
             ))
     _check_contract_dates(report, data, document)
+    _check_additions_dates(report, data, document)
+    _check_amount_paid(report, data, document)
 
 
 def _check_contract_dates(report: FileReport, data: dict, document: YamlDocument) -> None:
@@ -163,6 +165,58 @@ def _check_contract_dates(report: FileReport, data: dict, document: YamlDocument
             report.add(document.line_of((later,)), later, (
                 f"{second} es anterior a {earlier} ({first}); debe ser igual o posterior"
             ))
+
+
+def _check_additions_dates(report: FileReport, data: dict, document: YamlDocument) -> None:
+    """Every addition is dated on or after fecha_firma."""
+    firma = data.get("fecha_firma")
+    if not (isinstance(firma, str) and is_date(firma)):
+        return
+    for index, addition in enumerate(_list(data.get("adiciones"))):
+        fecha = addition.get("fecha") if isinstance(addition, dict) else None
+        if isinstance(fecha, str) and is_date(fecha) and fecha < firma:
+            path = ("adiciones", index, "fecha")
+            report.add(document.line_of(path), field_name(path), (
+                f"la adición es del {fecha}, anterior a fecha_firma ({firma}); una adición "
+                "se firma el mismo día del contrato o después: corrija una de las dos fechas"
+            ))
+
+
+def _check_amount_paid(report: FileReport, data: dict, document: YamlDocument) -> None:
+    """valor_pagado ≤ valor + the additions' valor; records fecha_corte as a fact."""
+    ejecucion = data.get("ejecucion")
+    if not isinstance(ejecucion, dict):
+        return
+    corte = ejecucion.get("fecha_corte")
+    if isinstance(corte, str) and is_date(corte):
+        report.facts["fecha_corte"] = [corte, document.line_of(("ejecucion", "fecha_corte"))]
+    pagado, valor = ejecucion.get("valor_pagado"), data.get("valor")
+    added = [addition.get("valor", 0) for addition in _list(data.get("adiciones"))
+             if isinstance(addition, dict)]
+    if not all(_is_integer(amount) for amount in (pagado, valor, *added)):
+        return
+    total = valor + sum(added)
+    if pagado > total:
+        path = ("ejecucion", "valor_pagado")
+        with_additions = f" más las adiciones ({_pesos(sum(added))})" if added else ""
+        report.add(document.line_of(path), field_name(path), (
+            f"lo pagado ({_pesos(pagado)}) supera el valor del contrato ({_pesos(valor)})"
+            f"{with_additions}, que suman {_pesos(total)}: corrija valor_pagado, "
+            "o registre la adición que falta en adiciones"
+        ))
+
+
+def _is_integer(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _pesos(value: int) -> str:
+    """`$ 38.500.000`, as the contract page shows it."""
+    return "$ " + f"{value:,}".replace(",", ".")
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _no_rules(report: FileReport, relpath: str, document: YamlDocument) -> None:
