@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import stat
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from xml.parsers import expat
 from PIL import Image
 
 from .cross_file_rules import Finding, SiteInputs
+from .yaml_loader import SourceError, open_regular
 
 MAX_PIXELS = 40_000_000
 """Largest photo accepted (40 megapixels, e.g. 7,700 × 5,200).
@@ -157,23 +157,12 @@ def pixels_problem(path: str, width: int, height: int) -> str | None:
 
 
 def _open_regular(content_dir: Path, path: str):
-    """A binary stream on content/<path> if it is a regular file inside content/, else None.
-
-    Opened without blocking and checked after opening: a named pipe never hangs
-    the validator, and a link that leaves content/ is never read.
-    """
-    full = os.path.realpath(content_dir / path)
-    if os.path.commonpath([full, os.path.realpath(content_dir)]) != os.path.realpath(
-            content_dir):
-        return None
+    """A binary stream on content/<path> if it is a regular file, else None: opened like
+    every content file (yaml_loader.open_regular), so a link or a pipe is never read."""
     try:
-        descriptor = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
+        return open_regular(content_dir / path)
+    except SourceError:
         return None
-    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-        os.close(descriptor)
-        return None
-    return os.fdopen(descriptor, "rb")
 
 
 def _read_regular(content_dir: Path, path: str, limit: int) -> bytes | str | None:

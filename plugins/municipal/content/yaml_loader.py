@@ -190,6 +190,22 @@ NOT_A_REGULAR_FILE = (
 )
 
 
+def open_regular(path: str | Path):
+    """A binary stream on a regular file: a symbolic link, a pipe or a device is refused
+    (SourceError) without reading it, even if it replaced the file after the content
+    folder was listed."""
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise SourceError(NOT_A_REGULAR_FILE) from None
+        raise SourceError(f"no se pudo leer el archivo ({error.strerror})") from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise SourceError(NOT_A_REGULAR_FILE)
+    return os.fdopen(descriptor, "rb")
+
+
 def read_bytes(path: str | Path, *, limited: bool = True) -> bytes:
     """The bytes of a regular file; one over MAX_FILE_BYTES is refused before reading it
     (unless not `limited`: photos have their own limits).
@@ -197,18 +213,9 @@ def read_bytes(path: str | Path, *, limited: bool = True) -> bytes:
     A symbolic link, a pipe or a device is refused without reading it, even if it
     replaced the file after the content folder was listed.
     """
-    try:
-        descriptor = os.open(path, _OPEN_FLAGS)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise SourceError(NOT_A_REGULAR_FILE) from None
-        raise SourceError(f"no se pudo leer el archivo ({error.strerror})") from None
-    with os.fdopen(descriptor, "rb") as stream:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise SourceError(NOT_A_REGULAR_FILE)
+    with open_regular(path) as stream:
         if limited:
-            check_size(status.st_size)
+            check_size(os.fstat(stream.fileno()).st_size)
         try:
             # A file that grows meanwhile stops one byte over the limit (refused later).
             return stream.read(MAX_FILE_BYTES + 1 if limited else -1)
