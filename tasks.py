@@ -8,10 +8,13 @@
     invoke publicar [--contenido DIR]                                  (alias: publish)
     invoke revertir                                                     (alias: rollback)
     invoke configuracion-nginx [--salida DIR] [--raiz RUTA]
+    invoke nuevo TIPO --oficina ID [--titulo "..."] [--contenido DIR]
+    invoke importar-secop ARCHIVO [--contenido DIR] [--oficina ID] [--aplicar]
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import http.server
 import os
@@ -19,6 +22,7 @@ import runpy
 import sys
 import threading
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from invoke import Exit, task
 
@@ -34,6 +38,8 @@ from municipal.publishing.build_safety import UnsafeBuild, check_content_folder 
 from municipal.publishing.publish import publish, revert_from  # noqa: E402
 from municipal.publishing.releases import DeployFailed  # noqa: E402
 from municipal.publishing.server_config import nginx_conf, style_hashes  # noqa: E402
+from municipal.staff import scaffold  # noqa: E402
+from municipal.staff.yaml_writer import create_new  # noqa: E402
 from municipal.transparency import matrix as transparency_matrix  # noqa: E402
 from municipal.transparency.catalogue import load_catalogue  # noqa: E402
 from municipal.transparency.rules import check_site  # noqa: E402
@@ -207,6 +213,53 @@ def configuracion_nginx(c, contenido=DEFAULT_CONTENT, salida=DEFAULT_OUTPUT,
     dominio = site_url(ROOT / contenido).removeprefix("https://") or "example.gov.co"
     raiz = Path(raiz) if raiz else Path("/var/www") / dominio / "current"
     print(nginx_conf(hashes, raiz, dominio), end="")
+
+
+@task(
+    help={
+        "tipo": "noticia, tramite, contrato o pagina",
+        "oficina": "Oficina dueña del archivo: un id de oficinas.yml (obligatorio)",
+        "titulo": "Título (nombre del trámite; en un contrato, su referencia, p. ej. CPS-012-2026)",
+        "contenido": "Carpeta de contenido (por defecto: content)",
+    },
+)
+def nuevo(c, tipo, oficina=None, titulo=None, contenido=DEFAULT_CONTENT):
+    """Crea un archivo nuevo en su carpeta, con todos sus campos y una ayuda para cada uno."""
+    content_dir = _content_folder(contenido)
+    if not oficina:
+        offices = ", ".join(_office_list(content_dir))
+        raise Exit(f"Error: falta --oficina; use una de: {offices}.", code=1)
+    today = datetime.datetime.now(ZoneInfo(TIMEZONE)).date()
+    try:
+        new = scaffold.new_file(content_dir, tipo, oficina, titulo, today)
+        create_new(new.path, new.text)
+    except scaffold.Refused as error:
+        raise Exit(f"Error: {error}. No se escribió nada.", code=1) from None
+    except FileExistsError:
+        raise Exit(f"Error: {new.shown} ya existe y no se reemplaza. No se escribió nada.",
+                   code=1) from None
+    print(f"Archivo creado: {new.shown}")
+    print("Ahora:")
+    step = 1
+    if new.left:
+        print(f"  {step}. Ábralo y llene los campos obligatorios: {', '.join(new.left)}.")
+        step += 1
+    if new.kind.body:
+        print(f"  {step}. Escriba {new.kind.body} debajo de la segunda línea ---.")
+        step += 1
+    if new.untitled:
+        print(f"  {step}. Cambie el nombre del archivo según su {new.kind.title_field} "
+              "(minúsculas sin tildes, números y guiones).")
+        step += 1
+    other = "" if contenido == DEFAULT_CONTENT else f" --contenido {contenido}"
+    print(f"  {step}. Revise con: invoke validar{other}")
+
+
+def _office_list(content_dir: Path) -> list[str]:
+    try:
+        return scaffold.office_ids(content_dir)
+    except scaffold.Refused as error:
+        raise Exit(f"Error: {error}.", code=1) from None
 
 
 def _content_folder(contenido: str) -> Path:
