@@ -234,7 +234,7 @@ def nuevo(c, tipo, oficina=None, titulo=None, contenido=DEFAULT_CONTENT):
         new = scaffold.new_file(content_dir, tipo, oficina, titulo, today)
         create_new(new.path, new.text)
     except scaffold.Refused as error:
-        raise Exit(f"Error: {error}. No se escribió nada.", code=1) from None
+        raise Exit(f"Error: {_sentence(error)} No se escribió nada.", code=1) from None
     except FileExistsError:
         raise Exit(f"Error: {new.shown} ya existe y no se reemplaza. No se escribió nada.",
                    code=1) from None
@@ -259,7 +259,12 @@ def _office_list(content_dir: Path) -> list[str]:
     try:
         return scaffold.office_ids(content_dir)
     except scaffold.Refused as error:
-        raise Exit(f"Error: {error}.", code=1) from None
+        raise Exit(f"Error: {_sentence(error)}", code=1) from None
+
+
+def _sentence(message) -> str:
+    message = str(message)
+    return message if message.endswith((".", "?")) else message + "."
 
 
 def _content_folder(contenido: str) -> Path:

@@ -174,7 +174,7 @@ def render(kind: Kind, schema: dict, prefilled: dict) -> str:
     lines = [
         f"# {_one_line(schema.get('title', kind.folder))}",
         "# Llene los campos obligatorios (los que no empiezan con #). Los opcionales están",
-        "# comentados: para usar uno, borre el «# » del comienzo de sus líneas.",
+        "# en comentarios (#); para usar uno, borre el «# » del comienzo de sus líneas.",
         "# Cuando termine, revise con: invoke validar",
     ]
     for name, field in schema.get("properties", {}).items():
