@@ -280,3 +280,13 @@ def test_new_contracts_go_to_the_office_asked(content, capsys):
     assert (content / "contratos/hacienda/mc-015-2026.yml").is_file()
     assert not (content / "contratos/hacienda/lp-002-2026.yml").exists()  # updated where it is
     assert os.listdir(content / "contratos/juridica") == ["cps-003-2026.yml"]
+
+
+@pytest.mark.parametrize("task", [tasks.nuevo, tasks.importar_secop], ids=["nuevo", "importar"])
+def test_the_readme_command_table_lists_the_command_with_each_option(task):
+    rows = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+            if line.startswith(f"| `invoke {task.name} ")]
+    assert len(rows) == 1
+    for option in task.help:
+        if option not in task.positional:
+            assert f"--{option}" in rows[0], option
