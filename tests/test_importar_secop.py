@@ -6,19 +6,23 @@ dates, $38,500,000 amounts, a description over two lines)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from invoke import Context, Exit
 
 import tasks
 from conftest import ROOT, SAMPLE_CONTENT
 from municipal.content.validation import check_content
 from municipal.content.yaml_loader import parse_yaml, read_text
-from municipal.staff.secop import nine_digits
-from municipal.staff.secop_export import MAX_EXPORT_BYTES
+from municipal.staff.secop import BadRow, contract_from_row, nine_digits
+from municipal.staff.secop_export import MAX_EXPORT_BYTES, NotAnExport, Row, read_export
 
 FIXTURES = ROOT / "tests" / "fixtures" / "secop"
 API_JSON = FIXTURES / "contratos-api.json"
@@ -290,3 +294,69 @@ def test_the_readme_command_table_lists_the_command_with_each_option(task):
     for option in task.help:
         if option not in task.positional:
             assert f"--{option}" in rows[0], option
+
+
+HEADER_LINE = PORTAL_CSV.read_text(encoding="utf-8").splitlines()[0]
+
+
+def _csv_row(fields: list[str]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerow(fields)
+    return (HEADER_LINE + "\n" + out.getvalue()).encode("utf-8", "surrogatepass")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=300).map(lambda body: (HEADER_LINE + "\n" + body).encode("utf-8")),
+    st.text(alphabet='[]{}",: \n0123456789abc', max_size=200).map(str.encode),
+    st.lists(st.one_of(st.text(max_size=20), st.sampled_from(
+        ["890501422", "En ejecución", "Obra", "Mínima cuantía", "13/45/2026 10:00:00 PM",
+         "2026-02-30", "$1,000", "No Definido", "CPS-1"])),
+        min_size=22, max_size=22).map(_csv_row),
+))
+def test_any_file_is_read_or_refused_with_a_message_never_a_traceback(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("exportacion") / "export.csv"
+    path.write_bytes(data)
+    try:
+        rows = read_export(path)
+    except NotAnExport as error:
+        assert str(error)
+        return
+    for row in rows:
+        assert row.line >= 2
+        if isinstance(row, Row):
+            contract_or_reason(row)
+
+
+def contract_or_reason(row) -> None:
+    try:
+        contract = contract_from_row(row)
+    except BadRow as error:
+        assert str(error)
+    else:
+        assert contract["referencia"]
+
+
+def test_a_broken_contract_file_is_reported_and_left_alone(content, capsys):
+    broken = content / "contratos/juridica/cps-003-2026.yml"
+    broken.write_text("referencia: [CPS-003-2026\n", encoding="utf-8")
+    odd = content / "contratos/planeacion/lp-002-2026.yml"
+    odd.write_text(odd.read_text(encoding="utf-8") + "notas:\n  - [1, 2]\n", encoding="utf-8")
+    before = snapshot(content)
+    code, lines = importar(content, API_JSON, capsys, aplicar=True)
+    assert code == 1
+    assert {path: data for path, data in snapshot(content).items()
+            if path in ("contratos/juridica/cps-003-2026.yml",
+                        "contratos/planeacion/lp-002-2026.yml")} == {
+        path: data for path, data in before.items() if path.startswith("contratos/")}
+    reported = [line for line in lines if line.startswith("contratos-api.json:")]
+    assert len(reported) == 5
+    assert reported[0].startswith(
+        "contratos-api.json:2: content/contratos/juridica/cps-003-2026.yml no se puede leer (")
+    assert reported[1] == (
+        "contratos-api.json:3: content/contratos/planeacion/lp-002-2026.yml no se pudo escribir "
+        "(hay datos que no se pueden escribir como YAML y leer igual); corríjalo con invoke "
+        "validar; la fila no se importó")
+    assert reported[2:] == JSON_PROBLEMS
+    assert lines[-1] != "Validación del resultado: Sin errores: el contenido es válido."

@@ -321,16 +321,18 @@ def _plan_file(plan: ImportPlan, row: Row, contract: dict, path: Path | None,
     if after == before:
         plan.unchanged += 1
         return
-    problem = _refusal(after, path, content_dir, where.today)
+    try:
+        body = dump(after, quoted=QUOTED)
+    except UnwritableValue as error:
+        plan.problems.append((row.line, f"{shown} no se pudo escribir ({error}); corríjalo con "
+                                        "invoke validar; la fila no se importó"))
+        return
+    problem = _refusal(body, after, path, content_dir, where.today)
     if problem:
         plan.problems.append((row.line, f"{shown} quedaría con errores y no se escribió: "
                                         f"{problem}"))
         return
-    try:
-        text = "".join(f"{line}\n" for line in header) + dump(after, quoted=QUOTED)
-    except UnwritableValue as error:  # pragma: no cover - dump checks its own output
-        plan.problems.append((row.line, f"{shown} no se pudo escribir ({error})"))
-        return
+    text = "".join(f"{line}\n" for line in header) + body
     plan.changes.append(FileChange(shown, path, row.line, not before,
                                    _differences(before, after), text, comments_lost))
 
@@ -347,11 +349,11 @@ def _merged(before: dict, imported: dict) -> dict:
     return {name: merged[name] for name in known + [n for n in merged if n not in known]}
 
 
-def _refusal(after: dict, path: Path, content_dir: Path, today: datetime.date) -> str | None:
+def _refusal(body: str, after: dict, path: Path, content_dir: Path,
+             today: datetime.date) -> str | None:
     """What the validator would say about the file, or None if it accepts it."""
     relpath = path.relative_to(content_dir).as_posix()
-    raw = dump(after, quoted=QUOTED).encode("utf-8")
-    report, _ = check_document(relpath, "contratos", raw)
+    report, _ = check_document(relpath, "contratos", body.encode("utf-8"))
     problems = [f"{name}: {message}" if name else message
                 for _, name, message in report.problems]
     corte = (after.get("ejecucion") or {}).get("fecha_corte")

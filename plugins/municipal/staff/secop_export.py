@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,13 +82,7 @@ def read_export(path: Path) -> list[Row | Malformed]:
     """The rows of the export at `path`; NotAnExport if it is not one."""
     name = Path(path).name
     try:
-        size = os.stat(path).st_size
-        if size > MAX_EXPORT_BYTES:
-            raise NotAnExport(
-                f"{name} pesa {size // 1_000_000} MB y el máximo es "
-                f"{MAX_EXPORT_BYTES // 1_000_000} MB: en datos.gov.co filtre la consulta por el "
-                "NIT de la entidad y descargue solo sus contratos")
-        raw = Path(path).read_bytes()
+        raw = _read_regular_file(Path(path), name)
     except FileNotFoundError:
         raise NotAnExport(f"{name} no existe; revise la ruta del archivo") from None
     except IsADirectoryError:
@@ -112,8 +107,26 @@ def read_export(path: Path) -> list[Row | Malformed]:
         records = _csv_records(name, text)
     rows = [row for row in records if row is not None]
     if not rows:
-        raise NotAnExport(f"{name} no tiene filas de contratos (solo el encabezado)")
+        raise NotAnExport(f"{name} no tiene filas de contratos")
     return rows
+
+
+def _read_regular_file(path: Path, name: str) -> bytes:
+    """The bytes of a regular file: a pipe or a device is refused without waiting on it."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotAnExport(f"{name} no es un archivo normal (es una tubería o un "
+                              "dispositivo); guarde la exportación en un archivo")
+        if status.st_size > MAX_EXPORT_BYTES:
+            raise NotAnExport(
+                f"{name} pesa {status.st_size // 1_000_000} MB y el máximo es "
+                f"{MAX_EXPORT_BYTES // 1_000_000} MB: en datos.gov.co filtre la consulta por el "
+                "NIT de la entidad y descargue solo sus contratos")
+        return stream.read(MAX_EXPORT_BYTES + 1)
 
 
 def _labels(name: str, headers: list[str]) -> dict[str, str]:
@@ -176,6 +189,9 @@ def _json_records(name: str, text: str):
         except json.JSONDecodeError as error:
             raise NotAnExport(f"{name}:{error.lineno}: el JSON está mal formado "
                               f"({error.msg})") from None
+        except RecursionError:
+            raise NotAnExport(f"{name}:{line}: el JSON tiene listas u objetos anidados a "
+                              "demasiada profundidad; no es una exportación de SECOP II") from None
         if not isinstance(record, dict):
             raise NotAnExport(f"{name}:{line}: cada elemento de la lista debe ser un contrato "
                               "({...}), no un valor suelto")
