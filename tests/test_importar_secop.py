@@ -360,3 +360,12 @@ def test_a_broken_contract_file_is_reported_and_left_alone(content, capsys):
         "validar; la fila no se importó")
     assert reported[2:] == JSON_PROBLEMS
     assert lines[-1] != "Validación del resultado: Sin errores: el contenido es válido."
+
+
+def test_a_liquidation_written_by_hand_is_not_undone_by_a_closed_contract(content, capsys):
+    path = content / "contratos/juridica/cps-040-2026.yml"
+    path.write_text(NEW_CONTRACT.replace("estado: terminado", "estado: liquidado"),
+                    encoding="utf-8")
+    kept = path.read_bytes()
+    importar(content, API_JSON, capsys, aplicar=True)  # SECOP says «terminado»
+    assert path.read_bytes() == kept

@@ -340,6 +340,10 @@ def _plan_file(plan: ImportPlan, row: Row, contract: dict, path: Path | None,
 def _merged(before: dict, imported: dict) -> dict:
     """`before` with what the export says; nothing of `before` is dropped."""
     merged = dict(before)
+    if before.get("estado") == "liquidado" and imported.get("estado") == "terminado":
+        # SECOP II's «terminado» or «Cerrado» does not say whether the contract was
+        # liquidated; a liquidation written by hand is not undone by the next import.
+        imported = {**imported, "estado": "liquidado"}
     for name, value in imported.items():
         if isinstance(value, dict) and isinstance(merged.get(name), dict):
             merged[name] = {**merged[name], **value}
