@@ -369,3 +369,26 @@ def test_a_liquidation_written_by_hand_is_not_undone_by_a_closed_contract(conten
     kept = path.read_bytes()
     importar(content, API_JSON, capsys, aplicar=True)  # SECOP says «terminado»
     assert path.read_bytes() == kept
+
+
+def test_names_and_values_match_without_case_accents_or_spaces_and_excel_csv_works(
+        content, tmp_path, capsys):
+    # A spreadsheet saved as CSV in Colombia: ";" between columns, names retyped by hand.
+    export = tmp_path / "excel.csv"
+    export.write_text(
+        "NIT ENTIDAD;Referencia_Del_Contrato;ESTADO CONTRATO;tipo de contrato;"
+        "Modalidad de Contratación;Descripción del Proceso;VALOR DEL CONTRATO;"
+        "Proveedor Adjudicado;Tipo Documento Proveedor;Documento Proveedor;Fecha de Firma\n"
+        "890501422-4;SA-010-2026;EN EJECUCION;suministros;seleccion abreviada subasta inversa;"
+        "Suministro de combustible para el parque automotor.;$95,000,000.00;"
+        "Estación de Servicio El Páramo S.A.S.;nit;900123987-2;2026-05-04\n",
+        encoding="utf-8")
+    code, lines = importar(content, export, capsys, aplicar=True)
+    assert code == 0, lines
+    data = parse_yaml(read_text(content / "contratos/juridica/sa-010-2026.yml")).data
+    assert data == {
+        "referencia": "SA-010-2026", "modalidad": "seleccion_abreviada", "tipo": "suministro",
+        "objeto": "Suministro de combustible para el parque automotor.", "valor": 95000000,
+        "contratista": {"nombre": "Estación de Servicio El Páramo S.A.S.",
+                        "tipo_documento": "NIT", "documento": "900123987-2"},
+        "fecha_firma": "2026-05-04", "estado": "en_ejecucion"}
