@@ -392,3 +392,16 @@ def test_names_and_values_match_without_case_accents_or_spaces_and_excel_csv_wor
         "contratista": {"nombre": "Estación de Servicio El Páramo S.A.S.",
                         "tipo_documento": "NIT", "documento": "900123987-2"},
         "fecha_firma": "2026-05-04", "estado": "en_ejecucion"}
+
+
+def test_a_file_named_like_the_referencia_but_holding_another_contract_is_not_replaced(
+        content, capsys):
+    # cps-040-2026.yml exists but says it is another contract: the import must not take it.
+    path = content / "contratos/juridica/cps-040-2026.yml"
+    path.write_text(NEW_CONTRACT.replace('"CPS-040-2026"', '"CPS-099-2026"'), encoding="utf-8")
+    kept = path.read_bytes()
+    _, lines = importar(content, API_JSON, capsys, aplicar=True)
+    assert path.read_bytes() == kept
+    assert ("contratos-api.json:4: content/contratos/juridica/cps-040-2026.yml ya existe pero "
+            "no es el contrato CPS-040-2026: revíselo con invoke validar; la fila no se "
+            "importó") in lines

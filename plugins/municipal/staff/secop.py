@@ -19,7 +19,7 @@ from ..content.file_checks import check_document, plain_reference, slugify
 from ..content.schemas import schema_for
 from ..content.yaml_loader import SourceError, parse_yaml, read_text
 from .secop_export import Malformed, Row, key, read_export
-from .yaml_writer import UnwritableValue, dump, write_atomically
+from .yaml_writer import UnwritableValue, create_new, dump, write_atomically
 
 # The one table from SECOP II's Spanish values to the site's codes (DESIGN §3).
 # Values match without case, accents, spaces or punctuation. A value that is not
@@ -165,17 +165,27 @@ def plan_import(export: Path, content_dir: Path, office: str, nit: str,
                     f"{lines}); ninguna se importó: deje una sola en la exportación")))
             continue
         row, contract = found[0]
-        _plan_file(plan, row, contract, existing.get(referencia),
-                   _Destination(content_dir, office, today))
+        path = existing.get(referencia) or existing.get(slugify(referencia).upper())
+        _plan_file(plan, row, contract, path, _Destination(content_dir, office, today))
     plan.problems.sort()
     plan.changes.sort(key=lambda change: change.line)
     return plan
 
 
 def apply(plan: ImportPlan) -> None:
-    """Write every created or changed file of `plan`, each one atomically."""
-    for change in plan.changes:
-        write_atomically(change.path, change.text)
+    """Write every created or changed file of `plan`, each one atomically. A file to create
+    that appeared meanwhile is never replaced: it becomes one more problem of the plan."""
+    for change in list(plan.changes):
+        if not change.created:
+            write_atomically(change.path, change.text)
+            continue
+        try:
+            create_new(change.path, change.text)
+        except FileExistsError:
+            plan.changes.remove(change)
+            plan.problems.append((change.line, (
+                f"{change.shown} apareció mientras se importaba y no se reemplazó; vuelva a "
+                "ejecutar la importación")))
 
 
 # One row → the fields the export gives
@@ -274,7 +284,8 @@ def _pesos(row: Row, values: dict, column: str) -> int:
 
 
 def _existing_contracts(content_dir: Path) -> dict[str, Path]:
-    """REFERENCIA → file, for every contract file (by its referencia, else by its name)."""
+    """REFERENCIA → file, for every contract file: by its referencia, or by its name when it
+    has none (a file named like a referencia but holding another one is not that contract)."""
     found: dict[str, Path] = {}
     for path in sorted((content_dir / "contratos").glob("*/*.yml")):
         try:
@@ -284,7 +295,8 @@ def _existing_contracts(content_dir: Path) -> dict[str, Path]:
         referencia = data.get("referencia") if isinstance(data, dict) else None
         if isinstance(referencia, str) and referencia.strip():
             found.setdefault(plain_reference(referencia).upper(), path)
-        found.setdefault(path.stem.upper(), path)
+        else:  # unreadable, or without referencia: known by its name, to report it
+            found.setdefault(path.stem.upper(), path)
     return found
 
 
@@ -303,6 +315,11 @@ def _plan_file(plan: ImportPlan, row: Row, contract: dict, path: Path | None,
     comments_lost = False
     if path is None:
         path = content_dir / "contratos" / where.office / f"{slugify(contract['referencia'])}.yml"
+        if path.exists() or path.is_symlink():  # named like the referencia, but not its file
+            plan.problems.append((row.line, (
+                f"{_shown(content_dir, path)} ya existe pero no es el contrato "
+                f"{contract['referencia']}: revíselo con invoke validar; la fila no se importó")))
+            return
     else:
         try:
             text = read_text(path)
