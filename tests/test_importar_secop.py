@@ -405,3 +405,20 @@ def test_a_file_named_like_the_referencia_but_holding_another_contract_is_not_re
     assert ("contratos-api.json:4: content/contratos/juridica/cps-040-2026.yml ya existe pero "
             "no es el contrato CPS-040-2026: revíselo con invoke validar; la fila no se "
             "importó") in lines
+
+
+def test_two_referencias_that_would_share_a_file_are_both_reported(content, tmp_path, capsys):
+    export = tmp_path / "export.csv"
+    row = ("890501422;{ref};Activo;Obra;Mínima cuantía;Arreglo del techo del salón comunal.;"
+           "5000000;Obras Chitagá S.A.S.;NIT;900111222-3;2026-09-01\n")
+    export.write_text(
+        "Nit Entidad;Referencia del Contrato;Estado Contrato;Tipo de Contrato;"
+        "Modalidad de Contratacion;Objeto del Contrato;Valor del Contrato;"
+        "Proveedor Adjudicado;TipoDocProveedor;Documento Proveedor;Fecha de Firma\n"
+        + row.format(ref="MC-1/2026") + row.format(ref="MC-1-2026"), encoding="utf-8")
+    code, lines = importar(content, export, capsys, aplicar=True)
+    assert code == 1
+    message = ("las referencias MC-1/2026, MC-1-2026 (líneas 2, 3) irían al mismo archivo "
+               "mc-1-2026.yml; ninguna se importó: publíquelas a mano con nombres distintos")
+    assert lines[:2] == [f"export.csv:2: {message}", f"export.csv:3: {message}"]
+    assert not (content / "contratos/juridica/mc-1-2026.yml").exists()

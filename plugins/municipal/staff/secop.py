@@ -155,21 +155,31 @@ def plan_import(export: Path, content_dir: Path, office: str, nit: str,
         except BadRow as error:
             plan.problems.append((row.line, f"{error}; la fila no se importó"))
             continue
-        targets.setdefault(contract["referencia"].upper(), []).append((row, contract))
-    for referencia, found in targets.items():
+        targets.setdefault(slugify(contract["referencia"]), []).append((row, contract))
+    for slug, found in targets.items():
         if len(found) > 1:
-            lines = ", ".join(str(row.line) for row, _ in found)
-            for row, _ in found:
-                plan.problems.append((row.line, (
-                    f'la referencia {found[0][1]["referencia"]} está en varias filas (líneas '
-                    f"{lines}); ninguna se importó: deje una sola en la exportación")))
+            _report_repeated(plan, slug, found)
             continue
         row, contract = found[0]
-        path = existing.get(referencia) or existing.get(slugify(referencia).upper())
+        path = existing.get(contract["referencia"].upper()) or existing.get(slug.upper())
         _plan_file(plan, row, contract, path, _Destination(content_dir, office, today))
     plan.problems.sort()
     plan.changes.sort(key=lambda change: change.line)
     return plan
+
+
+def _report_repeated(plan: ImportPlan, slug: str, found: list[tuple[Row, dict]]) -> None:
+    lines = ", ".join(str(row.line) for row, _ in found)
+    referencias = list(dict.fromkeys(contract["referencia"] for _, contract in found))
+    if len(referencias) == 1:
+        message = (f"la referencia {referencias[0]} está en varias filas (líneas {lines}); "
+                   "ninguna se importó: deje una sola en la exportación")
+    else:
+        message = (f"las referencias {', '.join(referencias)} (líneas {lines}) irían al mismo "
+                   f"archivo {slug}.yml; ninguna se importó: publíquelas a mano con nombres "
+                   "distintos")
+    for row, _ in found:
+        plan.problems.append((row.line, message))
 
 
 def apply(plan: ImportPlan) -> None:
