@@ -197,3 +197,12 @@ def test_refuses_a_title_without_letters_a_reserved_page_name_and_a_missing_fold
         nuevo(tmp_path / "no-existe", "noticia", oficina="gobierno", titulo="Hola")
     assert stop.value.code == 1
     assert not (tmp_path / "no-existe").exists()
+
+
+def test_a_long_title_gives_a_file_name_of_at_most_60_characters_cut_between_words(content):
+    titulo = ("Convocatoria para la elección de los representantes de las juntas de acción "
+              "comunal al consejo territorial de planeación")
+    nuevo(content, "pagina", oficina="planeacion", titulo=titulo)
+    # "convocatoria-para-la-eleccion-de-los-representantes-de-las-j" is 60: cut before "juntas"
+    assert [path.name for path in (content / "paginas/planeacion").iterdir()] == [
+        "convocatoria-para-la-eleccion-de-los-representantes-de-las.md"]
