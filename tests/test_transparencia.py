@@ -9,6 +9,7 @@ no contracts (3.2 and 3.3 pendiente) and no events (1.11 pendiente).
 from __future__ import annotations
 
 import re
+import runpy
 import shutil
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from municipal.transparency.catalogue import load_catalogue
 from municipal.transparency.matrix import matrix, summary_line, terminal_table, to_csv, to_json
 from municipal.transparency.rules import problems
 
+SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
 RES1519 = ROOT.parent / "shared" / "transparencia-res1519.md"
 FIXTURE = ROOT / "tests" / "fixtures" / "contenido-transparencia"
 DOMAIN = "https://silos-nortedesantander.gov.co"
@@ -104,17 +106,18 @@ FILLED_ROWS = {
     "5.2": ("publicado", ["/tramites/"], None),
     "5.3": ("publicado", ["/tramites/"], None),
     "5.4": ("publicado", ["/tramites/"], None),
+    "7.1.3": ("publicado", ["/transparencia/esquema-de-publicacion/"], None),
     "9.1": ("no_aplica", [], NO_APLICA_91),
 }
 
 
 def fixture_matrix(base_url: str = "") -> dict:
-    return matrix(load_catalogue(), check_content(FIXTURE, use_cache=False), base_url)
+    return matrix(load_catalogue(), check_content(FIXTURE, use_cache=False), SETTINGS, base_url)
 
 
 def test_the_matrix_has_one_row_per_item_in_order_with_its_filling():
     document = fixture_matrix()
-    assert document["resumen"] == {"publicado": 8, "no_aplica": 1, "pendiente": 47}
+    assert document["resumen"] == {"publicado": 9, "no_aplica": 1, "pendiente": 46}
     items = {row["id"]: row for row in document["items"]}
     assert [row["id"] for row in document["items"]] == [
         id_ for id_, _ in md_table() if "." in id_ and id_ != "7.1"]
@@ -131,13 +134,13 @@ def test_the_matrix_has_one_row_per_item_in_order_with_its_filling():
 
 def test_sources_the_site_does_not_generate_yet_stay_pending():
     items = {row["id"]: row for row in fixture_matrix()["items"]}
-    for id_ in ("1.11", "3.2", "3.3", "4.5", "6.6", "7.1.3", "7.2"):
+    for id_ in ("1.11", "3.2", "3.3", "4.5", "6.6", "7.2"):
         assert items[id_]["estado"] == "pendiente", id_
 
 
 def test_contracts_fill_3_2_and_3_3_when_there_are_contracts():
     site = check_content(SAMPLE_CONTENT, use_cache=False)
-    items = {row["id"]: row for row in matrix(load_catalogue(), site, "")["items"]}
+    items = {row["id"]: row for row in matrix(load_catalogue(), site, SETTINGS)["items"]}
     assert items["3.2"]["urls"] == items["3.3"]["urls"] == ["/contratos/"]
 
 
@@ -150,8 +153,8 @@ def test_production_urls_are_absolute_and_links_stay_as_written():
 
 def test_json_writer():
     text = to_json(fixture_matrix())
-    assert text.startswith('{\n  "resumen": {\n    "publicado": 8,\n    "no_aplica": 1,\n'
-                           '    "pendiente": 47\n  },\n  "items": [\n    {\n      "id": "1.1",\n'
+    assert text.startswith('{\n  "resumen": {\n    "publicado": 9,\n    "no_aplica": 1,\n'
+                           '    "pendiente": 46\n  },\n  "items": [\n    {\n      "id": "1.1",\n'
                            '      "nombre": "Misión, visión, funciones y deberes",\n'
                            '      "estado": "publicado",\n      "urls": [\n'
                            '        "/mision-y-vision/"\n      ],\n      "motivo": null,\n'
@@ -180,7 +183,7 @@ def test_table_for_people():
     ]
     at = lines.index("9.1      no aplica  Normatividad especial")
     assert lines[at + 1] == f"                    No aplica: {NO_APLICA_91}"
-    assert lines[-1] == "8 publicados, 1 no aplica, 47 pendientes"
+    assert lines[-1] == "9 publicados, 1 no aplica, 46 pendientes"
 
 
 @pytest.mark.parametrize(("counts", "line"), [
@@ -208,7 +211,7 @@ def test_transparencia_yml_is_optional(tmp_path):
     site = check_content(content, use_cache=False)
     assert site.problems == [] and problems(site) == []
     assert fixture_matrix()["resumen"]["no_aplica"] == 1
-    assert matrix(load_catalogue(), site, "")["resumen"]["no_aplica"] == 0
+    assert matrix(load_catalogue(), site, SETTINGS)["resumen"]["no_aplica"] == 0
 
 
 def test_unknown_ids_duplicates_and_no_aplica_of_a_filled_item(tmp_path):
@@ -240,7 +243,7 @@ def test_unknown_ids_duplicates_and_no_aplica_of_a_filled_item(tmp_path):
         Problem("content/transparencia.yml", 6, "items[3].id",
                 'la sección "3.1" ya está en la línea 2: deje una sola entrada por sección'),
         Problem("content/transparencia.yml", 9, "items[4].no_aplica",
-                'la sección "1.4" no puede ser no_aplica: ya la publica el sitio en /oficinas/; '
+                'la sección "1.4" no puede ser no_aplica: ya la publica el sitio (Directorio de dependencias); '
                 "quite no_aplica o deje de publicarla"),
         Problem("content/transparencia.yml", 11, "items[5].no_aplica",
                 'la sección "2.1" no puede ser no_aplica: ya la publica la página '
@@ -330,9 +333,9 @@ def test_invoke_transparencia_formats(capsys):
     assert out.splitlines()[1] == (
         f'1.1,1,"Misión, visión, funciones y deberes",publicado,{DOMAIN}/mision-y-vision/,')
     tasks.transparencia(Context(), contenido=str(FIXTURE))
-    assert capsys.readouterr().out.splitlines()[-1] == "8 publicados, 1 no aplica, 47 pendientes"
+    assert capsys.readouterr().out.splitlines()[-1] == "9 publicados, 1 no aplica, 46 pendientes"
     tasks.transparencia(Context(), contenido=str(FIXTURE), formato="json")
-    assert '"publicado": 8' in capsys.readouterr().out
+    assert '"publicado": 9' in capsys.readouterr().out
 
 
 def test_invoke_transparencia_refuses_an_unknown_format_and_bad_content(tmp_path, capsys):
