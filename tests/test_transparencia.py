@@ -243,8 +243,8 @@ def test_unknown_ids_duplicates_and_no_aplica_of_a_filled_item(tmp_path):
         Problem("content/transparencia.yml", 6, "items[3].id",
                 'la sección "3.1" ya está en la línea 2: deje una sola entrada por sección'),
         Problem("content/transparencia.yml", 9, "items[4].no_aplica",
-                'la sección "1.4" no puede ser no_aplica: ya la publica el sitio (Directorio de dependencias); '
-                "quite no_aplica o deje de publicarla"),
+                'la sección "1.4" no puede ser no_aplica: ya la publica el sitio '
+                "(Directorio de dependencias); quite no_aplica o deje de publicarla"),
         Problem("content/transparencia.yml", 11, "items[5].no_aplica",
                 'la sección "2.1" no puede ser no_aplica: ya la publica la página '
                 "content/paginas/despacho/leyes.md; quite no_aplica o deje de publicarla"),

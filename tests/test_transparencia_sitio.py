@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 from invoke import Context
+from test_transparencia import DOMAIN, FIXTURE, NO_APLICA_91, SECOP_PAA, md_table
 
 import tasks
 from conftest import PREVIEW_SETTINGS, PUBLISH_SETTINGS, ROOT, BuiltSite
@@ -28,7 +29,6 @@ from municipal.indicators.history import first_dates
 from municipal.publishing.build import build_site
 from municipal.transparency.catalogue import load_catalogue
 from municipal.transparency.esquema import FREQUENCIES, frequency, rows, to_csv
-from test_transparencia import DOMAIN, FIXTURE, NO_APLICA_91, SECOP_PAA, md_table
 
 SETTINGS = runpy.run_path(str(PREVIEW_SETTINGS))
 PENDING_MARK = "(pendiente de publicar)"
@@ -123,7 +123,8 @@ def test_the_matrix_files_are_root_relative_in_preview(fixture_site):
     assert items["7.1.3"]["urls"] == ["/transparencia/esquema-de-publicacion/"]
     assert items["3.1"]["urls"] == [SECOP_PAA]
     csv_lines = (fixture_site.output / "transparencia.csv").read_text().splitlines()
-    assert csv_lines[1] == '1.1,1,"Misión, visión, funciones y deberes",publicado,/mision-y-vision/,'
+    assert csv_lines[1] == ('1.1,1,"Misión, visión, funciones y deberes",publicado,'
+                            "/mision-y-vision/,")
 
 
 def test_in_production_the_matrix_files_are_what_invoke_transparencia_prints(

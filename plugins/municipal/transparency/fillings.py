@@ -22,7 +22,7 @@ class GeneratedSource:
     nombre: str  # how pages name it, in Spanish
     url_setting: str  # the pelicanconf.py setting of its page, e.g. "CONTRATOS_URL"
     present: Callable[[Site], bool]  # does this content folder give it?
-    made_from: str = ""  # what it is made of: a kind folder ("contratos") or a file ("oficinas.yml")
+    made_from: str = ""  # what it is made of: a kind folder ("contratos") or a file
 
 
 def has_kind(kind: str) -> Callable[[Site], bool]:
@@ -40,8 +40,8 @@ def always(site: Site) -> bool:
 # What the site generates, by the `fuente` of res1519.yml. A source listed in the
 # catalogue but not here (eventos, rendicion_de_cuentas, informe_de_empalme,
 # datos_abiertos) is not generated yet: its items stay pendiente. Registering one is
-# one line here, e.g.
-#   "eventos": GeneratedSource("Calendario de eventos", "EVENTOS_URL", has_kind("eventos"), "eventos"),
+# one line here (its name, its page's URL setting, the predicate, what it is made of):
+#   "eventos": GeneratedSource("Eventos", "EVENTOS_URL", has_kind("eventos"), "eventos"),
 GENERATED_SOURCES: dict[str, GeneratedSource] = {
     "oficinas": GeneratedSource("Directorio de dependencias", "OFICINAS_URL",
                                 lambda site: bool(site.oficinas), "oficinas.yml"),
