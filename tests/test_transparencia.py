@@ -2,8 +2,9 @@
 
 The fixture tests/fixtures/contenido-transparencia fills one item of each kind:
 1.1 by a page, 2.1 by two pages (one names the deeper id 2.1.1), 1.4 by the
-offices, 5.1–5.4 by one trámite, 3.1 by an enlace, 9.1 by a no_aplica; it has
-no contracts (3.2 and 3.3 pendiente) and no events (1.11 pendiente).
+offices, 5.1–5.4 by one trámite, 3.1 by an enlace, 9.1 by a no_aplica, and 7.1.3
+by the esquema de publicación, which the site always generates; it has no contracts
+(3.2 and 3.3 pendiente) and no events (1.11 pendiente).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from conftest import ROOT, SAMPLE_CONTENT
 from municipal.content.model import Problem
 from municipal.content.validation import check_content
 from municipal.pipeline import validate_and_list_generators
+from municipal.transparency import fillings
 from municipal.transparency.catalogue import load_catalogue
 from municipal.transparency.matrix import matrix, summary_line, terminal_table, to_csv, to_json
 from municipal.transparency.rules import problems
@@ -136,6 +138,30 @@ def test_sources_the_site_does_not_generate_yet_stay_pending():
     items = {row["id"]: row for row in fixture_matrix()["items"]}
     for id_ in ("1.11", "3.2", "3.3", "4.5", "6.6", "7.2"):
         assert items[id_]["estado"] == "pendiente", id_
+
+
+def test_the_urls_of_generated_lists_come_from_the_settings():
+    settings = {**SETTINGS, "OFICINAS_URL": "dependencias/",
+                "TRANSPARENCIA_ESQUEMA_URL": "transparencia/esquema/"}
+    site = check_content(FIXTURE, use_cache=False)
+    items = {row["id"]: row for row in matrix(load_catalogue(), site, settings)["items"]}
+    assert items["1.4"]["urls"] == ["/dependencias/"]
+    assert items["7.1.3"]["urls"] == ["/transparencia/esquema/"]
+
+
+def test_registering_a_generated_source_is_one_entry(monkeypatch):
+    """What the events feature will add: its item turns publicado, linked from its setting."""
+    monkeypatch.setitem(fillings.GENERATED_SOURCES, "eventos", fillings.GeneratedSource(
+        "Eventos", "EVENTOS_URL", fillings.has_kind("tramites"), "tramites"))
+    site = check_content(FIXTURE, use_cache=False)
+    items = {row["id"]: row for row in matrix(
+        load_catalogue(), site, {**SETTINGS, "EVENTOS_URL": "eventos/"})["items"]}
+    assert (items["1.11"]["estado"], items["1.11"]["urls"]) == ("publicado", ["/eventos/"])
+    monkeypatch.setitem(fillings.GENERATED_SOURCES, "eventos", fillings.GeneratedSource(
+        "Eventos", "EVENTOS_URL", fillings.has_kind("eventos"), "eventos"))
+    items = {row["id"]: row for row in matrix(
+        load_catalogue(), site, {**SETTINGS, "EVENTOS_URL": "eventos/"})["items"]}
+    assert items["1.11"]["estado"] == "pendiente"  # this content has no events
 
 
 def test_contracts_fill_3_2_and_3_3_when_there_are_contracts():
