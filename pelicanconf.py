@@ -64,7 +64,8 @@ NOTICIAS_SAVE_AS = "noticias/index.html"
 
 DIRECT_TEMPLATES = ["index", "noticias"]
 # Lists paginate so that every page stays under 13 KB compressed (one network round trip).
-PAGINATED_TEMPLATES = {"noticias": 10, "tramites": 40, "contratos": 20, "mapa_del_sitio": 50}
+PAGINATED_TEMPLATES = {"noticias": 10, "tramites": 40, "contratos": 20, "mapa_del_sitio": 50,
+                       "esquema": 60}
 # The build fails if a page weighs more than this once compressed (gzip -9, CSS included).
 PRESUPUESTO_PAGINA_BYTES = 13 * 1024
 # The office page shows the latest items of each list and links to the full lists.

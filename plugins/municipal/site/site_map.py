@@ -1,8 +1,8 @@
 """The site map /mapa-del-sitio/ (Res. 1519 de 2020, Anexo 1): every section and page.
 
-Page 1 lists the sections (each with its fixed pages: offices, institutional
-pages, what upper layers add) and every page lists its share of the items
-(trámites, contracts, news), paginated like the other lists so that the map stays
+Page 1 lists the sections and their fixed pages (offices, what upper layers
+add); every page lists its share of the items (institutional pages, trámites,
+contracts, news), paginated like the other lists so that the map stays
 within the page budget however much an Alcaldía publishes.
 
 A section is one line of `SECTIONS`; a later layer adds its own pages in its
@@ -45,9 +45,8 @@ class SiteMapGenerator(Generator):
         sections = [Entry("Inicio", "Inicio", "")]
         fixed = [Entry("Dependencias", office.nombre, office.url)
                  for office in context.get("oficinas", [])]
-        fixed += [Entry("Información institucional", page.title, page.url)
-                  for page in context.get("pages", [])]
-        items = []
+        items = [Entry("Información institucional", page.title, page.url)
+                 for page in context.get("pages", [])]
         for title, url_setting, listed in SECTIONS:
             sections.append(Entry(title, title, settings[url_setting]))
             if listed:
@@ -58,6 +57,7 @@ class SiteMapGenerator(Generator):
         writer.write_file(
             settings["MAPA_DEL_SITIO_SAVE_AS"], self.get_template("mapa_del_sitio"), context,
             relative_urls=settings["RELATIVE_URLS"], url=settings["MAPA_DEL_SITIO_URL"],
-            paginated={"entradas": items}, template_name="mapa_del_sitio",
+            # Paginated as PAGINATED_TEMPLATES says; without an entry there, on one page.
+            paginated={"entradas": items}, template_name="mapa_del_sitio", entradas=items,
             secciones=sections, fijas=fixed,
         )

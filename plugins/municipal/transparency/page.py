@@ -85,7 +85,9 @@ class TransparenciaGenerator(Generator):
         writer.write_file(
             settings["TRANSPARENCIA_ESQUEMA_SAVE_AS"], self.get_template("esquema"),
             self.context, relative_urls=relative_urls, url=settings["TRANSPARENCIA_ESQUEMA_URL"],
-            esquema=self.esquema, esquema_csv=ESQUEMA_CSV)
+            # Paginated as PAGINATED_TEMPLATES says; without an entry there, on one page.
+            paginated={"filas": self.esquema}, template_name="esquema", filas=self.esquema,
+            esquema_csv=ESQUEMA_CSV)
         output = Path(self.output_path)
         for name, text in ((MATRIX_FILES[0], to_json(self.document)),
                            (MATRIX_FILES[1], matrix_csv(self.document)),
