@@ -19,7 +19,8 @@ from invoke import Context, Exit
 
 import tasks
 from conftest import ROOT, SAMPLE_CONTENT
-from municipal.content.model import Problem
+from municipal.content.layout import ContentFile
+from municipal.content.model import Problem, Site
 from municipal.content.validation import check_content
 from municipal.pipeline import validate_and_list_generators
 from municipal.transparency import fillings
@@ -162,6 +163,27 @@ def test_registering_a_generated_source_is_one_entry(monkeypatch):
     items = {row["id"]: row for row in matrix(
         load_catalogue(), site, {**SETTINGS, "EVENTOS_URL": "eventos/"})["items"]}
     assert items["1.11"]["estado"] == "pendiente"  # this content has no events
+
+
+def test_an_event_of_a_type_is_seen_unless_it_is_a_draft(tmp_path):
+    """For 6.6: the rendición de cuentas is there when an event of that tipo is."""
+    folder = tmp_path / "eventos" / "despacho"
+    folder.mkdir(parents=True)
+    files = {}
+    for name, tipo, draft in (("2026-03-10-socializacion.md", "socializacion", False),
+                              ("2026-12-12-audiencia.md", "rendicion_de_cuentas", True)):
+        (folder / name).write_text(f"---\ntitulo: x\ntipo: {tipo}\nborrador: {str(draft).lower()}"
+                                   "\n---\nTexto.\n", encoding="utf-8")
+        relpath = f"eventos/despacho/{name}"
+        files[relpath] = ContentFile(tmp_path, relpath, "eventos", "despacho")
+    site = Site(tmp_path, files=files)
+    assert not fillings.has_event_of_type("rendicion_de_cuentas")(site)
+    assert fillings.has_event_of_type("socializacion")(site)
+    (folder / "2026-12-12-audiencia.md").write_text(
+        "---\ntitulo: x\ntipo: rendicion_de_cuentas\n---\nTexto.\n", encoding="utf-8")
+    assert fillings.has_event_of_type("rendicion_de_cuentas")(Site(tmp_path, files=files))
+    (folder / "2026-03-10-socializacion.md").write_text("---\ntitulo: [\n---\n", encoding="utf-8")
+    assert not fillings.has_event_of_type("socializacion")(Site(tmp_path, files=files))
 
 
 def test_contracts_fill_3_2_and_3_3_when_there_are_contracts():

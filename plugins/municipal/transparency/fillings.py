@@ -33,6 +33,24 @@ def has_kind(kind: str) -> Callable[[Site], bool]:
     return present
 
 
+def has_event_of_type(tipo: str) -> Callable[[Site], bool]:
+    """The predicate "the content has an event of this `tipo` that is not a draft"."""
+    def present(site: Site) -> bool:
+        for relpath, file in site.files.items():
+            if file.kind != "eventos":
+                continue
+            try:
+                document = site.document_for(relpath)
+            except SourceError:  # unreadable: the validator has already said why
+                continue
+            data = document.data if document and isinstance(document.data, dict) else {}
+            if data.get("tipo") == tipo and data.get("borrador") is not True:
+                return True
+        return False
+    present.__name__ = f"has_event_of_type_{tipo}"
+    return present
+
+
 def always(site: Site) -> bool:
     return True
 
@@ -42,6 +60,8 @@ def always(site: Site) -> bool:
 # datos_abiertos) is not generated yet: its items stay pendiente. Registering one is
 # one line here (its name, its page's URL setting, the predicate, what it is made of):
 #   "eventos": GeneratedSource("Eventos", "EVENTOS_URL", has_kind("eventos"), "eventos"),
+#   "rendicion_de_cuentas": GeneratedSource("Rendición de cuentas", "EVENTOS_URL",
+#                                           has_event_of_type("rendicion_de_cuentas"), "eventos"),
 GENERATED_SOURCES: dict[str, GeneratedSource] = {
     "oficinas": GeneratedSource("Directorio de dependencias", "OFICINAS_URL",
                                 lambda site: bool(site.oficinas), "oficinas.yml"),
