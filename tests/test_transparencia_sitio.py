@@ -248,7 +248,8 @@ SAMPLE_FREQUENCIES = {
     "Trámites": "Semestral",
 }
 SAMPLE_ITEM_FREQUENCIES = {
-    "1.1": "Mensual", "1.4": WHEN, "1.6": "Mensual", "1.8": "Mensual", "1.10": "Mensual", "1.13": "Mensual",
+    "1.1": "Mensual", "1.4": WHEN, "1.6": "Mensual", "1.8": "Mensual", "1.10": "Mensual",
+    "1.13": "Mensual",
     "2.1": "Mensual", "3.2": "Mensual", "3.3": "Mensual", "4.3": "Mensual",
     "5.1": "Semestral", "5.2": "Semestral", "5.3": "Semestral", "5.4": "Semestral",
     "6.1": "Mensual", "6.6": "Mensual", "6.7": "Mensual", "7.1.3": WHEN, "10.1": "Mensual",
