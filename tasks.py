@@ -48,7 +48,8 @@ from municipal.transparency.catalogue import load_catalogue  # noqa: E402
 from municipal.transparency.rules import check_site  # noqa: E402
 
 DEFAULT_CONTENT = "content"
-TIMEZONE = runpy.run_path(str(ROOT / "pelicanconf.py"))["TIMEZONE"]
+PREVIEW_SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
+TIMEZONE = PREVIEW_SETTINGS["TIMEZONE"]
 DEFAULT_OUTPUT = "output"
 INTERRUPTED = 128  # exit code 128 + N: the build was stopped by signal N
 WATCHED = ("theme", "pelicanconf.py", "publishconf.py", "schemas")
@@ -162,7 +163,8 @@ def transparencia(c, contenido=DEFAULT_CONTENT, formato="tabla"):
     if site.problems:
         print(report(site.problems), file=sys.stderr)
         raise Exit(code=1)
-    document = transparency_matrix.matrix(load_catalogue(), site, site_url(site.content_dir))
+    document = transparency_matrix.matrix(load_catalogue(), site, PREVIEW_SETTINGS,
+                                          site_url(site.content_dir))
     if formato == "json":
         print(transparency_matrix.to_json(document), end="")
     elif formato == "csv":

@@ -234,7 +234,8 @@ def test_every_internal_link_resolves_to_a_file(sample_site: BuiltSite):
 
 
 def test_urls_are_clean(sample_site: BuiltSite):
-    data_files = ("/cumplimiento.json", "/cumplimiento.csv")
+    data_files = ("/cumplimiento.json", "/cumplimiento.csv", "/transparencia.json",
+                  "/transparencia.csv", "/transparencia/esquema-de-publicacion.csv")
     for page_url, target in internal_targets(sample_site):
         if not target.startswith(("/adjuntos/", "/imagenes/")) and target not in data_files:
             assert target.endswith("/"), f"{page_url} links to {target}"

@@ -33,6 +33,8 @@ from .site.generators import (
     TramitesGenerator,
 )
 from .site.readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
+from .site.site_map import SiteMapGenerator
+from .transparency.page import TransparenciaGenerator
 from .transparency.rules import check_site
 
 
@@ -52,7 +54,8 @@ def validate_and_list_generators(pelican):
     pelican.settings["ARTICLE_ORDER_BY"] = newest_first
     pelican.settings["PAGE_ORDER_BY"] = by_order_then_slug
     return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, OficinasGenerator,
-            CumplimientoGenerator, ErrorPageGenerator, RobotsGenerator]
+            CumplimientoGenerator, TransparenciaGenerator, ErrorPageGenerator, RobotsGenerator,
+            SiteMapGenerator]
 
 
 def pin_sitemap_clock(pelican):
