@@ -245,7 +245,7 @@ def test_the_most_frequent_target_wins():
 # office twice a year (tramites, 2).
 SAMPLE_FREQUENCIES = {
     "Noticias": "Mensual", "Páginas institucionales": "Mensual", "Contratación": "Mensual",
-    "Trámites": "Semestral",
+    "Trámites": "Semestral", "Eventos": WHEN,
 }
 SAMPLE_ITEM_FREQUENCIES = {
     "1.1": "Mensual", "1.4": WHEN, "1.6": "Mensual", "1.8": "Mensual", "1.10": "Mensual",
@@ -259,6 +259,7 @@ SAMPLE_OFFICE_KINDS = {  # the folders of content/ with files
     "Trámites": ["gobierno", "planeacion", "hacienda", "personeria"],
     "Contratación": ["planeacion", "juridica"],
     "Páginas institucionales": ["despacho", "gobierno", "hacienda", "juridica", "personeria"],
+    "Eventos": ["despacho", "gobierno", "juridica"],
 }
 
 
@@ -355,7 +356,7 @@ def test_with_sixty_offices_the_esquema_paginates_within_budget(tmp_path):
     build_site(content, site.output, PREVIEW_SETTINGS)
     csv_rows = esquema_csv_rows(
         (site.output / "transparencia/esquema-de-publicacion.csv").read_text())[1:]
-    assert len(csv_rows) == 17 + 3 * 54 + 19  # the sample's kind rows, 3 per new office, items
+    assert len(csv_rows) == 20 + 3 * 54 + 19  # the sample's kind rows, 3 per new office, items
     url, shown, pages = "/transparencia/esquema-de-publicacion/", [], 0
     while url:
         pages += 1
