@@ -1,0 +1,1 @@
+"""Outreach to citizens: posters, e-mail invitations; imports transparency, indicators, site and content."""
