@@ -8,6 +8,8 @@
     invoke publicar [--contenido DIR]                                  (alias: publish)
     invoke revertir                                                     (alias: rollback)
     invoke configuracion-nginx [--salida DIR] [--raiz RUTA]
+    invoke cartelera [--contenido DIR] [--tamano A4|A3|carta] [--origen ETIQUETA] [--tramite SLUG]
+                     [--salida PDF]
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ from municipal.content.model import site_url  # noqa: E402
 from municipal.content.validation import InvalidContent, check_content, report  # noqa: E402
 from municipal.indicators.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
 from municipal.indicators.computation import to_csv, to_json  # noqa: E402
+from municipal.outreach import poster  # noqa: E402
+from municipal.outreach.output_files import (  # noqa: E402
+    OutreachError,
+    pdf_output,
+    write_file_atomically,
+)
 from municipal.publishing.build import BuildFailed, BuildInterrupted, BuildRefused, build_site  # noqa: E402
 from municipal.publishing.build_safety import UnsafeBuild, check_content_folder  # noqa: E402
 from municipal.publishing.publish import publish, revert_from  # noqa: E402
@@ -207,6 +215,69 @@ def configuracion_nginx(c, contenido=DEFAULT_CONTENT, salida=DEFAULT_OUTPUT,
     dominio = site_url(ROOT / contenido).removeprefix("https://") or "example.gov.co"
     raiz = Path(raiz) if raiz else Path("/var/www") / dominio / "current"
     print(nginx_conf(hashes, raiz, dominio), end="")
+
+
+@task(
+    help={
+        "contenido": "Carpeta de contenido (por defecto: content)",
+        "tamano": "Tamaño del papel: A4 (por defecto), A3 o carta",
+        "origen": "Etiqueta del lugar donde se pega, para contar las visitas que trae "
+                  "(minúsculas y guiones; por defecto: general, o ventanilla con --tramite)",
+        "tramite": "Volante de media hoja de un trámite (el nombre de su archivo, sin .yml)",
+        "salida": "Archivo PDF que se escribe (por defecto: cartelera.pdf o "
+                  "volante-<tramite>.pdf en la carpeta actual)",
+    },
+)
+def cartelera(c, contenido=DEFAULT_CONTENT, tamano="A4", origen=None, tramite=None,
+              salida=None):
+    """Escribe una cartelera para imprimir (PDF de una página) con un código QR al sitio."""
+    content_dir = _content_folder(contenido)
+    what = "el volante" if tramite else "la cartelera"
+    default = f"volante-{poster.slug_of(tramite)}.pdf" if tramite else "cartelera.pdf"
+    try:
+        poster.paper(tamano)
+        poster.origin_tag(origen, "volante" if tramite else "cartelera")
+        path = pdf_output(salida or default, content_dir, what)
+    except OutreachError as error:
+        raise Exit(_sentence(f"Error: {error}"), code=2) from None
+    site = _valid_site(content_dir)
+    try:
+        if tramite:
+            pdf, url = poster.flyer_pdf(site, ROOT / "theme" / "templates", tramite,
+                                        size=tamano, etiqueta=origen)
+        else:
+            pdf, url = poster.poster_pdf(site, ROOT / "theme" / "templates", size=tamano,
+                                         etiqueta=origen, today=_today())
+        write_file_atomically(path, pdf)
+    except OutreachError as error:
+        raise Exit(_sentence(f"Error: {error}"), code=1) from None
+    except OSError as error:
+        raise Exit(f"Error: no se pudo escribir {path} ({error.strerror}).", code=1) from None
+    paper = poster.paper(tamano).name
+    written = "Volante escrito" if tramite else "Cartelera escrita"
+    print(f"{written} en {path} (una página {paper}, "
+          f"{len(pdf) / 1024:.0f} KB). El código QR lleva a {url}")
+
+
+def _valid_site(content_dir: Path):
+    """The validated content, or its errors and exit 1 (nothing is written from bad content)."""
+    site = check_site(check_content(content_dir))
+    if site.problems:
+        print(report(site.problems), file=sys.stderr)
+        print("No se escribió nada: corrija los errores de arriba.", file=sys.stderr)
+        raise Exit(code=1)
+    return site
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _today():
+    try:
+        return cutoff(None, TIMEZONE)
+    except BadCutoff as error:
+        raise Exit(f"Error: {error}.", code=2) from None
 
 
 def _content_folder(contenido: str) -> Path:

@@ -1,1 +1,1 @@
-"""Outreach to citizens: posters, e-mail invitations; imports transparency, indicators, site and content."""
+"""Posters, flyers and e-mail invitations for citizens; imports transparency and below."""

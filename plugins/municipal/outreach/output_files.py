@@ -67,7 +67,7 @@ def replace_folder_atomically(folder: Path, files: dict[str, bytes],
     it has `allowed_suffix` (what an earlier run wrote), so no other file is lost.
     """
     folder = Path(folder)
-    if folder.is_symlink() or folder.exists() and not folder.is_dir():
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise OutreachError(f"{folder}: ya existe y no es una carpeta; elija otro nombre")
     if folder.is_dir():
         strangers = sorted(entry.name for entry in folder.iterdir()
@@ -97,3 +97,17 @@ def replace_folder_atomically(folder: Path, files: dict[str, bytes],
         raise
     if previous is not None:
         shutil.rmtree(previous, ignore_errors=True)
+
+
+def pdf_output(salida: str | Path, content_dir: Path, what: str) -> Path:
+    """The absolute path to write a PDF to, checked before any work is done."""
+    path = Path(os.path.abspath(Path(salida).expanduser()))
+    if path.suffix.lower() != ".pdf":
+        raise OutreachError(f"--salida {salida}: el nombre del archivo debe terminar en .pdf")
+    if path.is_dir():
+        raise OutreachError(f"--salida {salida}: es una carpeta; escriba el nombre del archivo "
+                            f"PDF, por ejemplo {Path(salida) / 'cartelera.pdf'}")
+    if not path.parent.is_dir():
+        raise OutreachError(f"--salida {salida}: la carpeta {path.parent} no existe")
+    refuse_inside_content(path, content_dir, what)
+    return path

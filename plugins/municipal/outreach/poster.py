@@ -22,12 +22,14 @@ from typing import Any
 
 import segno
 import weasyprint
+from babel.dates import format_date, format_time
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from PIL import ImageFont
 
 from ..content.messages import suggestion
 from ..content.model import Site
-from ..site.formatting import FILTERS, long_date
+from ..site.events import Event, events_of, upcoming
+from ..site.formatting import FILTERS, LOCALE, long_date
 from .output_files import OutreachError
 
 MM_TO_PT = 72 / 25.4
@@ -68,7 +70,7 @@ TRAMITE_PATH = "tramites/{slug}/"  # TRAMITE_URL of pelicanconf.py (DESIGN.md §
 
 # When a poster does not fit on one page, show fewer items, in this order.
 POSTER_ITEMS = (3, 2, 1, 0)
-FLYER_ITEMS = (40, 8, 6, 4, 3, 2, 1, 0)
+FLYER_ITEMS = (10, 7, 5, 3, 1, 0)
 
 
 def paper(size: str) -> Paper:
@@ -77,7 +79,7 @@ def paper(size: str) -> Paper:
         if str(size).strip().lower() == name.lower():
             return known
     raise OutreachError(
-        f'--tamano "{size}" no existe; use A4, A3 o carta.{suggestion(size, PAPERS)}'
+        f'--tamano "{size}" no existe; use A4, A3 o carta{suggestion(size, PAPERS)}'
     )
 
 
@@ -149,20 +151,18 @@ def latest_news(site: Site, count: int = 3) -> list[Item]:
 
 def next_events(site: Site, today: datetime.date, count: int = 3) -> list[Item]:
     """The next published events from today on, soonest first (none if the site has none)."""
-    events = []
-    for file, data in _documents(site, "eventos"):
-        if data.get("borrador") is True:
-            continue
-        try:
-            day = datetime.date.fromisoformat(str(data.get("fecha")))
-        except ValueError:
-            continue
-        if day >= today:
-            events.append((day, str(data.get("hora") or ""), file.slug, data))
-    events.sort(key=lambda entry: entry[:3])
-    return [Item(long_date(day) + (f", {hora}" if hora else ""),
-                 str(data.get("titulo", slug)), str(data.get("lugar", "")))
-            for day, hora, slug, data in events[:count]]
+    return [Item(when(event, weekday=False), str(event.data["titulo"]), str(event.data["lugar"]))
+            for event in upcoming(events_of(site), today)[:count]]
+
+
+def when(event: Event, *, weekday: bool = True) -> str:
+    """`miércoles 16 de diciembre de 2026, 9:00 a. m.` (the hour only if it has one)."""
+    pattern = "EEEE d 'de' MMMM 'de' y" if weekday else "d 'de' MMMM 'de' y"
+    text = format_date(event.fecha, pattern, locale=LOCALE)
+    if event.hora:
+        hour, minute = (int(part) for part in event.hora.split(":"))
+        text += ", " + format_time(datetime.time(hour, minute), "h:mm a", locale=LOCALE)
+    return text
 
 
 def find_tramite(site: Site, slug: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
@@ -171,7 +171,7 @@ def find_tramite(site: Site, slug: str) -> tuple[str, dict[str, Any], dict[str, 
     Also accepts what staff may paste: `tramites/<slug>/` or `<slug>.yml`.
     """
     tramites = {file.slug: (file, data) for file, data in _documents(site, "tramites")}
-    slug = str(slug).strip().strip("/").removeprefix("tramites/").removesuffix(".yml")
+    slug = slug_of(slug)
     if slug in tramites:
         file, data = tramites[slug]
         office = next((office for office in site.oficinas if office.get("id") == file.office),
@@ -183,6 +183,12 @@ def find_tramite(site: Site, slug: str) -> tuple[str, dict[str, Any], dict[str, 
         f"{site.content_dir.name}/tramites/<oficina>/.{hint} Escriba el nombre del archivo "
         "sin .yml, por ejemplo: --tramite certificado-de-residencia"
     )
+
+
+def slug_of(tramite: str) -> str:
+    """`certificado-de-residencia` from that, `tramites/certificado-de-residencia/` or `….yml`."""
+    slug = str(tramite).strip().strip("/").removeprefix("tramites/").removesuffix(".yml")
+    return slug.rsplit("/", 1)[-1]
 
 
 def _contains_hint(slug: str, choices) -> str:
@@ -247,8 +253,8 @@ def domain_type_size(domain: str, width_pt: float, largest_pt: float) -> float:
     Measured with the bold font the poster uses, so a short domain is huge and a
     long one still fits.
     """
-    family, weight, style = DOMAIN_FONT
-    path = FONT_FOLDERS[FONTS[DOMAIN_FONT][0]] / FONTS[DOMAIN_FONT][1]
+    package, name = FONTS[DOMAIN_FONT]
+    path = FONT_FOLDERS[package] / name
     length = ImageFont.truetype(str(path), 100).getlength(domain) or 1
     return round(min(largest_pt, width_pt * 0.97 / (length / 100)), 1)
 
@@ -291,11 +297,12 @@ def poster_pdf(site: Site, templates_dir: Path, *, size: str = "A4",
         "dominio_pt": domain_type_size(domain, width_pt, 64 * sheet.scale),
         "url_qr": url,
         "qr": qr_data_uri(url),
-        "qr_mm": 74 * sheet.scale,
+        "qr_mm": 66 * sheet.scale,
         "accesos": entry_points(site),
     }
     news, events = latest_news(site), next_events(site, today)
-    for count in POSTER_ITEMS:
+    longest = max(len(news), len(events))
+    for count in sorted({min(count, longest) for count in POSTER_ITEMS}, reverse=True):
         document = _render(templates_dir, "cartelera.html", {
             **context, "noticias": news[:count], "eventos": events[:count],
         }, fonts)
@@ -328,7 +335,8 @@ def flyer_pdf(site: Site, templates_dir: Path, slug: str, *, size: str = "A4",
     }
     requisitos = list(tramite.get("requisitos") or [])
     documentos = list(tramite.get("documentos") or [])
-    for count in FLYER_ITEMS:
+    longest = max(len(requisitos), len(documentos))
+    for count in sorted({min(count, longest) for count in FLYER_ITEMS}, reverse=True):
         document = _render(templates_dir, "volante.html", {
             **context,
             "requisitos": requisitos[:count], "mas_requisitos": len(requisitos[count:]),
@@ -337,7 +345,8 @@ def flyer_pdf(site: Site, templates_dir: Path, slug: str, *, size: str = "A4",
         if len(document.pages) == 1:
             return document.write_pdf(), url
     raise OutreachError(
-        f"{site.content_dir.name}/tramites/: el volante de {slug} no cabe en media página; "
+        f"{site.content_dir.name}/tramites/{office.get('id')}/{slug}.yml: el volante no cabe "
+        "en media página; "
         "acorte el nombre o la descripción del trámite"
     )
 
