@@ -10,10 +10,12 @@
     invoke configuracion-nginx [--salida DIR] [--raiz RUTA]
     invoke cartelera [--contenido DIR] [--tamano A4|A3|carta] [--origen ETIQUETA] [--tramite SLUG]
                      [--salida PDF]
+    invoke invitacion EVENTO --destinatarios CSV [--contenido DIR] [--salida DIR] [--enviar]
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import http.server
 import os
@@ -21,6 +23,7 @@ import runpy
 import sys
 import threading
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from invoke import Exit, task
 
@@ -32,11 +35,16 @@ from municipal.content.validation import InvalidContent, check_content, report  
 from municipal.indicators.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
 from municipal.indicators.computation import to_csv, to_json  # noqa: E402
 from municipal.outreach import poster  # noqa: E402
+from municipal.outreach.invitation import find_event, invitations  # noqa: E402
+from municipal.outreach.mail import MailError, send, smtp_settings  # noqa: E402
 from municipal.outreach.output_files import (  # noqa: E402
     OutreachError,
     pdf_output,
+    refuse_inside_content,
+    replace_folder_atomically,
     write_file_atomically,
 )
+from municipal.outreach.recipients import read_recipients  # noqa: E402
 from municipal.publishing.build import BuildFailed, BuildInterrupted, BuildRefused, build_site  # noqa: E402
 from municipal.publishing.build_safety import UnsafeBuild, check_content_folder  # noqa: E402
 from municipal.publishing.publish import publish, revert_from  # noqa: E402
@@ -228,8 +236,8 @@ def configuracion_nginx(c, contenido=DEFAULT_CONTENT, salida=DEFAULT_OUTPUT,
                   "volante-<tramite>.pdf en la carpeta actual)",
     },
 )
-def cartelera(c, contenido=DEFAULT_CONTENT, tamano="A4", origen=None, tramite=None,
-              salida=None):
+def cartelera(c, contenido=DEFAULT_CONTENT, tamano="A4", origen=None,  # noqa: PLR0917
+              tramite=None, salida=None):  # invoke makes each parameter an option
     """Escribe una cartelera para imprimir (PDF de una página) con un código QR al sitio."""
     content_dir = _content_folder(contenido)
     what = "el volante" if tramite else "la cartelera"
@@ -257,6 +265,80 @@ def cartelera(c, contenido=DEFAULT_CONTENT, tamano="A4", origen=None, tramite=No
     written = "Volante escrito" if tramite else "Cartelera escrita"
     print(f"{written} en {path} (una página {paper}, "
           f"{len(pdf) / 1024:.0f} KB). El código QR lleva a {url}")
+
+
+@task(
+    help={
+        "evento": "El evento: nombre de su archivo sin .md (con o sin la fecha) o su ruta",
+        "destinatarios": "Lista CSV con las columnas correo y nombre (fuera de content/)",
+        "contenido": "Carpeta de contenido (por defecto: content)",
+        "salida": "Carpeta de los correos .eml (por defecto: invitaciones/<evento>/)",
+        "enviar": "Enviarlos por SMTP con STARTTLS (variables SMTP_SERVIDOR, SMTP_USUARIO, "
+                  "SMTP_CLAVE)",
+    },
+)
+def invitacion(c, evento, destinatarios, contenido=DEFAULT_CONTENT,  # noqa: PLR0917
+               salida=None, enviar=False):  # invoke makes each parameter an option
+    """Escribe (y con --enviar, envía) una invitación por correo a cada destinatario."""
+    content_dir = _content_folder(contenido)
+    settings = None
+    try:
+        if enviar:
+            settings = smtp_settings(os.environ)
+        site = _valid_site(content_dir)
+        event = find_event(site, evento, _today())
+        folder = Path(os.path.abspath(Path(salida or Path("invitaciones") / event.slug)
+                                      .expanduser()))
+        refuse_inside_content(folder, content_dir, "la carpeta de las invitaciones")
+        listed = read_recipients(Path(destinatarios).expanduser(), content_dir)
+    except (OutreachError, MailError) as error:
+        raise Exit(_sentence(f"Error: {error}"), code=1) from None
+    for problem in listed.problems:
+        print(problem, file=sys.stderr)
+    if not listed.recipients:
+        raise Exit(f"Error: {destinatarios} no tiene ningún destinatario válido; "
+                   "no se escribió nada.", code=1)
+    made = invitations(site, event, listed.recipients, ROOT / "theme" / "templates",
+                       datetime.datetime.now(ZoneInfo(TIMEZONE)))
+    try:
+        replace_folder_atomically(folder, {item.file_name: bytes(item.message)
+                                           for item in made}, ".eml")
+    except OutreachError as error:
+        raise Exit(_sentence(f"Error: {error}"), code=1) from None
+    except OSError as error:
+        raise Exit(f"Error: no se pudo escribir {folder} ({error.strerror}).", code=1) from None
+    print(f"{_count(len(made), 'invitación escrita', 'invitaciones escritas')} en {folder}/ "
+          f"(una por destinatario; evento del {event.fecha.isoformat()}).")
+    problems = len(listed.problems)
+    if settings is not None:
+        problems += _send(made, settings, destinatarios)
+    elif made:
+        print("Revíselas y, para enviarlas, repita la orden con --enviar.")
+    if problems:
+        raise Exit(f"{_count(problems, 'línea', 'líneas')} de {destinatarios} "
+                   f"{'tiene' if problems == 1 else 'tienen'} problemas (ver arriba).", code=1)
+
+
+def _send(made, settings, destinatarios: str) -> int:
+    """Send the invitations; print what happened; return how many could not be sent."""
+    try:
+        delivery = send(made, settings)
+    except MailError as error:
+        raise Exit(_sentence(f"Error: {error}"), code=1) from None
+    for item, reason in delivery.failed:
+        print(f"{destinatarios}:{item.recipient.line}: {item.recipient.correo}: no se envió "
+              f"({reason})", file=sys.stderr)
+    if delivery.stopped:
+        print(f"Error: {delivery.stopped}. No se enviaron: " + ", ".join(
+            f"{destinatarios}:{item.recipient.line}" for item in delivery.not_attempted),
+            file=sys.stderr)
+    print(f"{_count(len(delivery.sent), 'invitación enviada', 'invitaciones enviadas')} "
+          f"de {len(made)} por {settings.server}.")
+    return len(delivery.failed) + len(delivery.not_attempted)
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def _valid_site(content_dir: Path):

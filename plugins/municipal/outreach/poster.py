@@ -22,14 +22,14 @@ from typing import Any
 
 import segno
 import weasyprint
-from babel.dates import format_date, format_time
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from PIL import ImageFont
 
 from ..content.messages import suggestion
 from ..content.model import Site
-from ..site.events import Event, events_of, upcoming
-from ..site.formatting import FILTERS, LOCALE, long_date
+from ..site.events import events_of, upcoming
+from ..site.formatting import FILTERS, long_date
+from .event_text import when
 from .output_files import OutreachError
 
 MM_TO_PT = 72 / 25.4
@@ -153,16 +153,6 @@ def next_events(site: Site, today: datetime.date, count: int = 3) -> list[Item]:
     """The next published events from today on, soonest first (none if the site has none)."""
     return [Item(when(event, weekday=False), str(event.data["titulo"]), str(event.data["lugar"]))
             for event in upcoming(events_of(site), today)[:count]]
-
-
-def when(event: Event, *, weekday: bool = True) -> str:
-    """`miércoles 16 de diciembre de 2026, 9:00 a. m.` (the hour only if it has one)."""
-    pattern = "EEEE d 'de' MMMM 'de' y" if weekday else "d 'de' MMMM 'de' y"
-    text = format_date(event.fecha, pattern, locale=LOCALE)
-    if event.hora:
-        hour, minute = (int(part) for part in event.hora.split(":"))
-        text += ", " + format_time(datetime.time(hour, minute), "h:mm a", locale=LOCALE)
-    return text
 
 
 def find_tramite(site: Site, slug: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
