@@ -45,6 +45,9 @@ from municipal.outreach.output_files import (  # noqa: E402
     write_file_atomically,
 )
 from municipal.outreach.recipients import read_recipients  # noqa: E402
+from municipal.outreach.recipients import (  # noqa: E402
+    refuse_inside_content as refuse_list_inside_content,
+)
 from municipal.publishing.build import BuildFailed, BuildInterrupted, BuildRefused, build_site  # noqa: E402
 from municipal.publishing.build_safety import UnsafeBuild, check_content_folder  # noqa: E402
 from municipal.publishing.publish import publish, revert_from  # noqa: E402
@@ -281,8 +284,9 @@ def invitacion(c, evento, destinatarios, contenido=DEFAULT_CONTENT,  # noqa: PLR
                salida=None, enviar=False):  # invoke makes each parameter an option
     """Escribe (y con --enviar, envía) una invitación por correo a cada destinatario."""
     content_dir = _content_folder(contenido)
-    settings = None
+    settings, lista = None, Path(destinatarios).expanduser()
     try:
+        refuse_list_inside_content(lista, content_dir)  # before anything reads content/
         if enviar:
             settings = smtp_settings(os.environ)
         site = _valid_site(content_dir)
@@ -290,7 +294,7 @@ def invitacion(c, evento, destinatarios, contenido=DEFAULT_CONTENT,  # noqa: PLR
         folder = Path(os.path.abspath(Path(salida or Path("invitaciones") / event.slug)
                                       .expanduser()))
         refuse_inside_content(folder, content_dir, "la carpeta de las invitaciones")
-        listed = read_recipients(Path(destinatarios).expanduser(), content_dir)
+        listed = read_recipients(lista, content_dir)
     except (OutreachError, MailError) as error:
         raise Exit(_sentence(f"Error: {error}"), code=1) from None
     for problem in listed.problems:

@@ -105,7 +105,9 @@ def invitations(site: Site, event: Event, recipients: list[Recipient], templates
     }
     text = environment.get_template("invitacion.txt")
     html = environment.get_template("invitacion.html")
-    sender = Address(f"{office['nombre']} · {entity['nombre']}", addr_spec=office["correo"])
+    # The office's name alone: a longer name gets folded mid-word, which some readers
+    # (Python's own parser among them) then show with a space inside a word.
+    sender = Address(str(office["nombre"]), addr_spec=office["correo"])
     subject = f"Invitación: {event.data['titulo']}, {when(event, hour=False)}"
     made = []
     for recipient in recipients:
@@ -113,6 +115,7 @@ def invitations(site: Site, event: Event, recipients: list[Recipient], templates
         message["From"] = sender
         message["To"] = Address(recipient.nombre, addr_spec=recipient.correo)
         message["Subject"] = subject
+        message["Organization"] = str(entity["nombre"])
         message["Date"] = format_datetime(now)
         message["Message-ID"] = make_msgid("invitacion", domain=str(entity["dominio"]))
         message["Content-Language"] = "es-CO"

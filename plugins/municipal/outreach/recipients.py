@@ -42,17 +42,22 @@ class RecipientList:
     problems: list[str]  # `lista.csv:7: ...`, one per bad line
 
 
-def read_recipients(path: Path, content_dir: Path) -> RecipientList:
-    """The recipients of `path`; raises OutreachError when the file as a whole is unusable."""
-    path = Path(path)
-    shown = str(path)
+def refuse_inside_content(path: Path, content_dir: Path) -> None:
+    """The list holds personal data: it must never be published or committed."""
     if inside(path, content_dir):
         raise OutreachError(
-            f"{shown}: la lista de destinatarios tiene datos personales y no puede estar dentro "
+            f"{path}: la lista de destinatarios tiene datos personales y no puede estar dentro "
             f"de la carpeta de contenido ({Path(content_dir).name}/), que se publica y se guarda "
             "en el repositorio; muévala a otra carpeta (por ejemplo, su carpeta personal) y "
             "vuelva a intentarlo"
         )
+
+
+def read_recipients(path: Path, content_dir: Path) -> RecipientList:
+    """The recipients of `path`; raises OutreachError when the file as a whole is unusable."""
+    path = Path(path)
+    shown = str(path)
+    refuse_inside_content(path, content_dir)
     try:
         if not path.is_file():
             raise OutreachError(f"{shown}: el archivo no existe o no es un archivo")
