@@ -193,6 +193,12 @@ def test_the_recipients_file_is_refused_inside_content(tmp_path, content_copy, m
         assert raised.value.code == 1
         assert "la lista de destinatarios tiene datos personales y no puede estar dentro de " \
                "la carpeta de contenido (content/)" in raised.value.message
+    # content/ itself named through a link, the list named by its real path
+    (tmp_path / "contenido-enlazado").symlink_to(content_copy)
+    with pytest.raises(Exit) as raised:
+        invite(destinatarios=str(content_copy / "lista.csv"),
+               contenido=str(tmp_path / "contenido-enlazado"))
+    assert "la lista de destinatarios tiene datos personales" in raised.value.message
     assert not (tmp_path / "invitaciones").exists()
 
 
