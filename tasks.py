@@ -254,10 +254,10 @@ def cartelera(c, contenido=DEFAULT_CONTENT, tamano="A4", origen=None,  # noqa: P
     site = _valid_site(content_dir)
     try:
         if tramite:
-            pdf, url = poster.flyer_pdf(site, ROOT / "theme" / "templates", tramite,
+            pdf, url, left_out = poster.flyer_pdf(site, ROOT / "theme" / "templates", tramite,
                                         size=tamano, etiqueta=origen)
         else:
-            pdf, url = poster.poster_pdf(site, ROOT / "theme" / "templates", size=tamano,
+            pdf, url, left_out = poster.poster_pdf(site, ROOT / "theme" / "templates", size=tamano,
                                          etiqueta=origen, today=_today())
         write_file_atomically(path, pdf)
     except OutreachError as error:
@@ -268,6 +268,8 @@ def cartelera(c, contenido=DEFAULT_CONTENT, tamano="A4", origen=None,  # noqa: P
     written = "Volante escrito" if tramite else "Cartelera escrita"
     print(f"{written} en {path} (una página {paper}, "
           f"{len(pdf) / 1024:.0f} KB). El código QR lleva a {url}")
+    if left_out:
+        print(f"Aviso: para que quepa en una página, {left_out}; el resto está en el sitio.")
 
 
 @task(

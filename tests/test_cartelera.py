@@ -171,7 +171,7 @@ def test_the_flyer_carries_the_tramite_and_a_qr_code_to_its_page_twice(tmp_path,
         f"El código QR lleva a {url}\n")
 
 
-def test_a_long_tramite_still_fits_half_a_page(tmp_path, content_copy):
+def test_a_long_tramite_still_fits_half_a_page(tmp_path, content_copy, capsys):
     path = content_copy / "tramites" / "gobierno" / "certificado-de-residencia.yml"
     text = path.read_text(encoding="utf-8")
     many = "".join(f"  - Requisito número {n}, escrito con bastante detalle para ocupar "
@@ -186,7 +186,28 @@ def test_a_long_tramite_still_fits_half_a_page(tmp_path, content_copy):
                              "?origen=cartelera-tienda-la-esquina"] * 2
     shown = pdf_text(pdf)
     assert "Requisito número 1," in shown and "Requisito número 40," not in shown
-    assert "requisitos más: véalos en el sitio web" in shown
+    printed = shown.count("Requisito número") // 2  # two copies on the sheet
+    assert f"Y {40 - printed} requisitos más: véalos en el sitio web" in shown
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"Aviso: para que quepa en una página, caben {printed} de 40 requisitos; el resto "
+        "está en el sitio.")
+
+
+def test_long_texts_still_give_one_page_and_markup_stays_text(tmp_path, content_copy, capsys):
+    entidad = content_copy / "entidad.yml"
+    name = ("Alcaldía Municipal de San Juan de los Caballeros del Valle Alto " * 3)[:199].strip()
+    motto = ("Un lema largo que dice muchas cosas <b>a la vez</b> " * 4)[:199].strip()
+    entidad.write_text(entidad.read_text(encoding="utf-8")
+                       .replace("nombre: Alcaldía Municipal de Chitagá", f"nombre: {name}")
+                       .replace("lema: Por un desarrollo social y comunitario", f"lema: {motto}"),
+                       encoding="utf-8")
+    pdf = make(tmp_path, contenido=str(content_copy))
+    assert pdf_info(pdf)["Pages"] == "1"
+    text = pdf_text(pdf)
+    assert "<b>a la vez</b>" in text  # shown as written, never as markup
+    assert qr_codes(pdf) == [f"{SITE}/?origen=cartelera-general"]
+    assert capsys.readouterr().out.splitlines()[-1].startswith(
+        "Aviso: para que quepa en una página, caben ")
 
 
 # Mistakes
