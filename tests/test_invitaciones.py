@@ -227,6 +227,21 @@ def test_a_second_run_replaces_the_folder_but_never_foreign_files(workdir):
     assert sorted(path.name for path in workdir.iterdir()) == ["lista.csv", "salida"]
 
 
+def test_the_event_text_is_escaped_in_the_html_part(workdir, content_copy):
+    event = content_copy / "eventos" / "despacho" / f"{EVENT}.md"
+    event.write_text(event.read_text(encoding="utf-8").replace(
+        f"titulo: {TITLE}", 'titulo: "Audiencia <b>pública</b> & rendición"'), encoding="utf-8")
+    (workdir / "lista.csv").write_text("correo\nana@example.com\n", encoding="utf-8")
+    invite(contenido=str(content_copy))
+    [eml] = (workdir / "invitaciones" / EVENT).iterdir()
+    message = parse(eml.read_bytes())
+    html = message.get_body(("html",)).get_content()
+    assert "Audiencia &lt;b&gt;pública&lt;/b&gt; &amp; rendición" in html and "<b>" not in html
+    assert "Audiencia <b>pública</b> & rendición" in message.get_body(("plain",)).get_content()
+    assert message["Subject"] == ("Invitación: Audiencia <b>pública</b> & rendición, "
+                                  "miércoles 16 de diciembre de 2026")
+
+
 # The recipients file
 
 
