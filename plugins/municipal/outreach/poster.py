@@ -273,8 +273,8 @@ def _base_context(site: Site, sheet: Paper, fonts) -> dict:
 
 
 def poster_pdf(site: Site, templates_dir: Path, *, size: str = "A4",
-               etiqueta: str | None = None, today: datetime.date) -> tuple[bytes, str]:
-    """The poster as PDF bytes, and the URL its QR code carries."""
+               etiqueta: str | None = None, today: datetime.date) -> tuple[bytes, str, str]:
+    """The poster as PDF bytes, the URL its QR code carries, and what did not fit ("" if all)."""
     sheet, origin, domain = paper(size), origin_tag(etiqueta), site_address(site)
     fonts = font_files()
     url = f"https://{domain}/?origen={origin}"
@@ -297,7 +297,9 @@ def poster_pdf(site: Site, templates_dir: Path, *, size: str = "A4",
             **context, "noticias": news[:count], "eventos": events[:count],
         }, fonts)
         if len(document.pages) == 1:
-            return document.write_pdf(), url
+            return document.write_pdf(), url, _left_out(
+                ("noticia", "noticias", len(news), count),
+                ("evento", "eventos", len(events), count))
     raise OutreachError(
         f"{site.content_dir.name}/entidad.yml: la cartelera no cabe en una página "
         f"{sheet.name}; acorte el nombre, el lema o la dirección de la entidad"
@@ -305,8 +307,9 @@ def poster_pdf(site: Site, templates_dir: Path, *, size: str = "A4",
 
 
 def flyer_pdf(site: Site, templates_dir: Path, slug: str, *, size: str = "A4",
-              etiqueta: str | None = None) -> tuple[bytes, str]:
-    """The half-page flyer of one trámite (twice on the sheet), and its QR code's URL."""
+              etiqueta: str | None = None) -> tuple[bytes, str, str]:
+    """The half-page flyer of one trámite (twice on the sheet), its QR code's URL, and
+    what did not fit ("" if all)."""
     sheet, origin, domain = paper(size), origin_tag(etiqueta, "volante"), site_address(site)
     slug, office, tramite = find_tramite(site, slug)
     fonts = font_files()
@@ -333,10 +336,19 @@ def flyer_pdf(site: Site, templates_dir: Path, slug: str, *, size: str = "A4",
             "documentos": documentos[:count], "mas_documentos": len(documentos[count:]),
         }, fonts)
         if len(document.pages) == 1:
-            return document.write_pdf(), url
+            return document.write_pdf(), url, _left_out(
+                ("requisito", "requisitos", len(requisitos), count),
+                ("documento", "documentos", len(documentos), count))
     raise OutreachError(
         f"{site.content_dir.name}/tramites/{office.get('id')}/{slug}.yml: el volante no cabe "
         "en media página; "
         "acorte el nombre o la descripción del trámite"
     )
 
+
+
+def _left_out(*lists: tuple[str, str, int, int]) -> str:
+    """`caben 1 de 3 noticias` for each list shown shorter than it is, so staff know."""
+    parts = [f"caben {min(shown, total)} de {total} {many if total != 1 else one}"
+             for one, many, total, shown in lists if shown < total]
+    return "; ".join(parts)
