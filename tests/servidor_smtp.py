@@ -26,6 +26,8 @@ class Mailbox:
 
     delivered: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     logins: list[tuple[str, bool]] = field(default_factory=list)
+    closing_at: int = 0  # answer 421 (closing) to this message, counted from 1; 0: never
+    received: int = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower().endswith("@" + REFUSED_DOMAIN):
@@ -34,6 +36,9 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.received += 1
+        if self.received == self.closing_at:
+            return "421 4.3.2 Servicio no disponible, cerrando la conexion"
         self.delivered.append((envelope.mail_from, list(envelope.rcpt_tos),
                                envelope.original_content))
         return "250 OK: recibido"

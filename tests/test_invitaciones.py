@@ -353,6 +353,25 @@ def test_every_invitation_arrives_once_and_a_refused_address_is_reported(workdir
     assert PASSWORD not in captured.out + captured.err
 
 
+def test_a_connection_lost_midway_says_which_lines_were_not_sent(workdir, smtp, capsys):
+    (workdir / "lista.csv").write_text(
+        "correo\na@example.com\nb@example.com\nc@example.com\nd@example.com\n",
+        encoding="utf-8")
+    smtp.mailbox.closing_at = 2  # the server gives up on the second message
+    with pytest.raises(Exit) as raised:
+        invite(enviar=True)
+    assert [rcpts for _, rcpts, _ in smtp.mailbox.delivered] == [["a@example.com"]]
+    err = capsys.readouterr()
+    assert err.err.splitlines() == [
+        "lista.csv:3: b@example.com: no se envió (el servidor respondió 421 4.3.2 Servicio no "
+        "disponible, cerrando la conexion)",
+        f"Error: se perdió la conexión con el servidor de correo {smtp.address} (el "
+        "servidor cerró la conexión). No se enviaron: lista.csv:4, lista.csv:5",
+    ]
+    assert err.out.splitlines()[-1] == f"1 invitación enviada de 4 por {smtp.address}."
+    assert raised.value.message == "3 líneas de lista.csv tienen problemas (ver arriba)."
+
+
 def test_a_wrong_password_sends_nothing(workdir, smtp, monkeypatch, capsys):
     monkeypatch.setenv("SMTP_CLAVE", "clave-equivocada-71")
     with pytest.raises(Exit) as raised:

@@ -154,4 +154,6 @@ def _reply(code, text) -> str:
 
 
 def _cause(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return "el servidor cerró la conexión"
     return getattr(error, "strerror", None) or str(error) or type(error).__name__
