@@ -25,6 +25,7 @@ from servidor_smtp import PASSWORD, USER, SmtpServer, free_port
 
 import tasks
 from conftest import SAMPLE_CONTENT
+from municipal.outreach.mail import MailError, smtp_settings
 from municipal.outreach.output_files import OutreachError
 from municipal.outreach.recipients import parse_recipients
 
@@ -419,6 +420,28 @@ def test_missing_settings_are_named_before_anything_is_written(workdir, monkeypa
         "SMTP_CLAVE; no están: SMTP_USUARIO, SMTP_CLAVE (ver README, «Invitaciones por "
         "correo»). No se envió ninguna invitación.")
     assert not (workdir / "invitaciones").exists()
+
+
+@pytest.mark.parametrize(("server", "message"), [
+    ("smtp.example.gov.co:465", "el puerto 465 no se usa; use el puerto de envío con STARTTLS, "
+                                "normalmente 587 (smtp.example.gov.co:587)"),
+    ("smtp.example.gov.co:correo", 'SMTP_SERVIDOR "smtp.example.gov.co:correo" no es un '
+                                   "servidor válido"),
+    (":587", "no es un servidor válido"),
+])
+def test_bad_server_settings_are_refused(server, message):
+    environ = {"SMTP_SERVIDOR": server, "SMTP_USUARIO": USER, "SMTP_CLAVE": PASSWORD}
+    with pytest.raises(MailError) as raised:
+        smtp_settings(environ)
+    assert message in str(raised.value)
+    assert PASSWORD not in str(raised.value)
+
+
+def test_the_password_is_never_in_the_settings_repr():
+    settings = smtp_settings({"SMTP_SERVIDOR": "smtp.example.gov.co", "SMTP_USUARIO": USER,
+                              "SMTP_CLAVE": PASSWORD})
+    assert settings.server == "smtp.example.gov.co:587"
+    assert PASSWORD not in repr(settings)
 
 
 def test_an_unreachable_server_is_one_message(workdir, smtp, monkeypatch):

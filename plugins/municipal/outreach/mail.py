@@ -60,6 +60,9 @@ def smtp_settings(environ: Mapping[str, str]) -> SmtpSettings:
         raise MailError(f'SMTP_SERVIDOR "{server}" no es un servidor válido; escriba el nombre '
                         f"del servidor y, si hace falta, el puerto: smtp.ejemplo.gov.co:587. "
                         f"{NOTHING_SENT}")
+    if number == 465:  # TLS from the first byte: smtplib.SMTP would wait for a greeting
+        raise MailError(f'SMTP_SERVIDOR "{server}": el puerto 465 no se usa; use el puerto de '
+                        f"envío con STARTTLS, normalmente 587 ({host}:587). {NOTHING_SENT}")
     cafile = environ.get("SMTP_CERTIFICADO_CA") or None
     if cafile and not Path(cafile).is_file():
         raise MailError(f"SMTP_CERTIFICADO_CA: el archivo {cafile} no existe. {NOTHING_SENT}")
