@@ -34,20 +34,6 @@ from municipal.content.model import site_url  # noqa: E402
 from municipal.content.validation import InvalidContent, check_content, report  # noqa: E402
 from municipal.indicators.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
 from municipal.indicators.computation import to_csv, to_json  # noqa: E402
-from municipal.outreach import poster  # noqa: E402
-from municipal.outreach.invitation import find_event, invitations  # noqa: E402
-from municipal.outreach.mail import MailError, send, smtp_settings  # noqa: E402
-from municipal.outreach.output_files import (  # noqa: E402
-    OutreachError,
-    pdf_output,
-    refuse_inside_content,
-    replace_folder_atomically,
-    write_file_atomically,
-)
-from municipal.outreach.recipients import read_recipients  # noqa: E402
-from municipal.outreach.recipients import (  # noqa: E402
-    refuse_inside_content as refuse_list_inside_content,
-)
 from municipal.publishing.build import BuildFailed, BuildInterrupted, BuildRefused, build_site  # noqa: E402
 from municipal.publishing.build_safety import UnsafeBuild, check_content_folder  # noqa: E402
 from municipal.publishing.publish import publish, revert_from  # noqa: E402
@@ -242,6 +228,14 @@ def configuracion_nginx(c, contenido=DEFAULT_CONTENT, salida=DEFAULT_OUTPUT,
 def cartelera(c, contenido=DEFAULT_CONTENT, tamano="A4", origen=None,  # noqa: PLR0917
               tramite=None, salida=None):  # invoke makes each parameter an option
     """Escribe una cartelera para imprimir (PDF de una página) con un código QR al sitio."""
+    # Only these two commands need WeasyPrint (and Pango) and the mail modules.
+    from municipal.outreach import poster  # noqa: PLC0415
+    from municipal.outreach.output_files import (  # noqa: PLC0415
+        OutreachError,
+        pdf_output,
+        write_file_atomically,
+    )
+
     content_dir = _content_folder(contenido)
     what = "el volante" if tramite else "la cartelera"
     default = f"volante-{poster.slug_of(tramite)}.pdf" if tramite else "cartelera.pdf"
@@ -285,6 +279,18 @@ def cartelera(c, contenido=DEFAULT_CONTENT, tamano="A4", origen=None,  # noqa: P
 def invitacion(c, evento, destinatarios, contenido=DEFAULT_CONTENT,  # noqa: PLR0917
                salida=None, enviar=False):  # invoke makes each parameter an option
     """Escribe (y con --enviar, envía) una invitación por correo a cada destinatario."""
+    from municipal.outreach.invitation import find_event, invitations  # noqa: PLC0415
+    from municipal.outreach.mail import MailError, smtp_settings  # noqa: PLC0415
+    from municipal.outreach.output_files import (  # noqa: PLC0415
+        OutreachError,
+        refuse_inside_content,
+        replace_folder_atomically,
+    )
+    from municipal.outreach.recipients import read_recipients  # noqa: PLC0415
+    from municipal.outreach.recipients import (  # noqa: PLC0415
+        refuse_inside_content as refuse_list_inside_content,
+    )
+
     content_dir = _content_folder(contenido)
     settings, lista = None, Path(destinatarios).expanduser()
     try:
@@ -327,6 +333,8 @@ def invitacion(c, evento, destinatarios, contenido=DEFAULT_CONTENT,  # noqa: PLR
 
 def _send(made, settings, destinatarios: str) -> int:
     """Send the invitations; print what happened; return how many could not be sent."""
+    from municipal.outreach.mail import MailError, send  # noqa: PLC0415
+
     try:
         delivery = send(made, settings)
     except MailError as error:
