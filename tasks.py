@@ -10,6 +10,9 @@
     invoke configuracion-nginx [--salida DIR] [--raiz RUTA]
     invoke nuevo TIPO --oficina ID [--titulo "..."] [--contenido DIR]
     invoke importar-secop ARCHIVO [--contenido DIR] [--oficina ID] [--aplicar]
+    invoke cartelera [--contenido DIR] [--tamano A4|A3|carta] [--origen ETIQUETA] [--tramite SLUG]
+                     [--salida PDF]
+    invoke invitacion EVENTO --destinatarios CSV [--contenido DIR] [--salida DIR] [--enviar]
 """
 
 from __future__ import annotations
@@ -347,7 +350,165 @@ def _office_list(content_dir: Path) -> list[str]:
 
 def _sentence(message) -> str:
     message = str(message)
-    return message if message.endswith((".", "?")) else message + "."
+    return message if message.endswith((".", "?", "!")) else message + "."
+
+
+@task(
+    help={
+        "contenido": "Carpeta de contenido (por defecto: content)",
+        "tamano": "Tamaño del papel: A4 (por defecto), A3 o carta",
+        "origen": "Etiqueta del lugar donde se pega, para contar las visitas que trae "
+                  "(minúsculas y guiones; por defecto: general, o ventanilla con --tramite)",
+        "tramite": "Volante de media hoja de un trámite (el nombre de su archivo, sin .yml)",
+        "salida": "Archivo PDF que se escribe (por defecto: cartelera.pdf o "
+                  "volante-<tramite>.pdf en la carpeta actual)",
+    },
+)
+def cartelera(c, contenido=DEFAULT_CONTENT, tamano="A4", origen=None,  # noqa: PLR0917
+              tramite=None, salida=None):  # invoke makes each parameter an option
+    """Escribe una cartelera para imprimir (PDF de una página) con un código QR al sitio."""
+    # Only these two commands need WeasyPrint (and Pango) and the mail modules.
+    from municipal.outreach import poster  # noqa: PLC0415
+    from municipal.outreach.output_files import (  # noqa: PLC0415
+        OutreachError,
+        pdf_output,
+        write_file_atomically,
+    )
+
+    content_dir = _content_folder(contenido)
+    what = "el volante" if tramite else "la cartelera"
+    default = f"volante-{poster.slug_of(tramite)}.pdf" if tramite else "cartelera.pdf"
+    try:
+        poster.paper(tamano)
+        poster.origin_tag(origen, "volante" if tramite else "cartelera")
+        path = pdf_output(salida or default, content_dir, what)
+    except OutreachError as error:
+        raise Exit(_sentence(f"Error: {error}"), code=2) from None
+    site = _valid_site(content_dir)
+    try:
+        if tramite:
+            pdf, url, left_out = poster.flyer_pdf(site, ROOT / "theme" / "templates", tramite,
+                                        size=tamano, etiqueta=origen)
+        else:
+            pdf, url, left_out = poster.poster_pdf(site, ROOT / "theme" / "templates", size=tamano,
+                                         etiqueta=origen, today=_today())
+        write_file_atomically(path, pdf)
+    except OutreachError as error:
+        raise Exit(_sentence(f"Error: {error}"), code=1) from None
+    except OSError as error:
+        raise Exit(f"Error: no se pudo escribir {path} ({error.strerror}).", code=1) from None
+    paper = poster.paper(tamano).name
+    written = "Volante escrito" if tramite else "Cartelera escrita"
+    print(f"{written} en {path} (una página {paper}, "
+          f"{len(pdf) / 1024:.0f} KB). El código QR lleva a {url}")
+    if left_out:
+        print(f"Aviso: para que quepa en una página, {left_out}; el resto está en el sitio.")
+
+
+@task(
+    help={
+        "evento": "El evento: nombre de su archivo sin .md (con o sin la fecha) o su ruta",
+        "destinatarios": "Lista CSV con las columnas correo y nombre (fuera de content/)",
+        "contenido": "Carpeta de contenido (por defecto: content)",
+        "salida": "Carpeta de los correos .eml (por defecto: invitaciones/<evento>/)",
+        "enviar": "Enviarlos por SMTP con STARTTLS (variables SMTP_SERVIDOR, SMTP_USUARIO, "
+                  "SMTP_CLAVE)",
+    },
+)
+def invitacion(c, evento, destinatarios, contenido=DEFAULT_CONTENT,  # noqa: PLR0917
+               salida=None, enviar=False):  # invoke makes each parameter an option
+    """Escribe (y con --enviar, envía) una invitación por correo a cada destinatario."""
+    from municipal.outreach.invitation import find_event, invitations  # noqa: PLC0415
+    from municipal.outreach.mail import MailError, smtp_settings  # noqa: PLC0415
+    from municipal.outreach.output_files import (  # noqa: PLC0415
+        OutreachError,
+        refuse_inside_content,
+        replace_folder_atomically,
+    )
+    from municipal.outreach.recipients import read_recipients  # noqa: PLC0415
+    from municipal.outreach.recipients import (  # noqa: PLC0415
+        refuse_inside_content as refuse_list_inside_content,
+    )
+
+    content_dir = _content_folder(contenido)
+    settings, lista = None, Path(destinatarios).expanduser()
+    try:
+        refuse_list_inside_content(lista, content_dir)  # before anything reads content/
+        if enviar:
+            settings = smtp_settings(os.environ)
+        site = _valid_site(content_dir)
+        event = find_event(site, evento, _today())
+        folder = Path(os.path.abspath(Path(salida or Path("invitaciones") / event.slug)
+                                      .expanduser()))
+        refuse_inside_content(folder, content_dir, "la carpeta de las invitaciones")
+        listed = read_recipients(lista, content_dir)
+    except (OutreachError, MailError) as error:
+        raise Exit(_sentence(f"Error: {error}"), code=1) from None
+    for problem in listed.problems:
+        print(problem, file=sys.stderr)
+    if not listed.recipients:
+        raise Exit(f"Error: {destinatarios} no tiene ningún destinatario válido; "
+                   "no se escribió nada.", code=1)
+    made = invitations(site, event, listed.recipients, ROOT / "theme" / "templates",
+                       datetime.datetime.now(ZoneInfo(TIMEZONE)))
+    try:
+        replace_folder_atomically(folder, {item.file_name: bytes(item.message)
+                                           for item in made}, ".eml")
+    except OutreachError as error:
+        raise Exit(_sentence(f"Error: {error}"), code=1) from None
+    except OSError as error:
+        raise Exit(f"Error: no se pudo escribir {folder} ({error.strerror}).", code=1) from None
+    print(f"{_count(len(made), 'invitación escrita', 'invitaciones escritas')} en {folder}/ "
+          f"(una por destinatario; evento del {event.fecha.isoformat()}).")
+    problems = len(listed.problems)
+    if settings is not None:
+        problems += _send(made, settings, destinatarios)
+    elif made:
+        print("Revíselas y, para enviarlas, repita la orden con --enviar.")
+    if problems:
+        raise Exit(f"{_count(problems, 'línea', 'líneas')} de {destinatarios} "
+                   f"{'tiene' if problems == 1 else 'tienen'} problemas (ver arriba).", code=1)
+
+
+def _send(made, settings, destinatarios: str) -> int:
+    """Send the invitations; print what happened; return how many could not be sent."""
+    from municipal.outreach.mail import MailError, send  # noqa: PLC0415
+
+    try:
+        delivery = send(made, settings)
+    except MailError as error:
+        raise Exit(_sentence(f"Error: {error}"), code=1) from None
+    for item, reason in delivery.failed:
+        print(f"{destinatarios}:{item.recipient.line}: {item.recipient.correo}: no se envió "
+              f"({reason})", file=sys.stderr)
+    if delivery.stopped:
+        print(f"Error: {delivery.stopped}. No se enviaron: " + ", ".join(
+            f"{destinatarios}:{item.recipient.line}" for item in delivery.not_attempted),
+            file=sys.stderr)
+    print(f"{_count(len(delivery.sent), 'invitación enviada', 'invitaciones enviadas')} "
+          f"de {len(made)} por {settings.server}.")
+    return len(delivery.failed) + len(delivery.not_attempted)
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _valid_site(content_dir: Path):
+    """The validated content, or its errors and exit 1 (nothing is written from bad content)."""
+    site = check_site(check_content(content_dir))
+    if site.problems:
+        print(report(site.problems), file=sys.stderr)
+        print("No se escribió nada: corrija los errores de arriba.", file=sys.stderr)
+        raise Exit(code=1)
+    return site
+
+
+def _today():
+    try:
+        return cutoff(None, TIMEZONE)
+    except BadCutoff as error:
+        raise Exit(f"Error: {error}.", code=2) from None
 
 
 def _content_folder(contenido: str) -> Path:

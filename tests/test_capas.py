@@ -18,7 +18,8 @@ from conftest import ROOT
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 PLUGIN = ROOT / "plugins" / "municipal"
-SUBPACKAGES = ["content", "site", "indicators", "transparency", "publishing", "staff"]
+SUBPACKAGES = ["content", "site", "indicators", "transparency", "outreach", "publishing",
+               "staff"]
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:
@@ -47,6 +48,8 @@ def test_the_layers_are_kept_on_this_tree():
     ("indicators/history.py", "from ..publishing import ftp", "Capas del complemento"),
     ("indicators/page.py", "from ..transparency import rules", "Capas del complemento"),
     ("transparency/matrix.py", "from ..publishing import ftp", "Capas del complemento"),
+    ("transparency/matrix.py", "from ..outreach import poster", "Capas del complemento"),
+    ("outreach/poster.py", "from ..publishing import ftp", "Capas del complemento"),
     ("site/images.py", "import tasks", "no importa tasks.py"),
     ("staff/secop.py", "from ..site import readers", "Capas del complemento"),
     ("content/model.py", "from ..staff import secop", "Capas del complemento"),

@@ -1,0 +1,1 @@
+"""Posters, flyers and e-mail invitations for citizens; imports transparency and below."""
