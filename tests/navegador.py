@@ -46,10 +46,11 @@ INSTALL_HINT = "ejecute `bash tests/ejecutar.sh`, que instala chromium, nginx y 
 # Every kind of page the theme renders, in the order the tests are reported.
 PAGE_TYPE_NAMES = (
     "inicio", "noticias", "noticia", "tramites", "tramite", "contratos", "contrato",
-    "oficinas", "oficina", "pagina", "cumplimiento", "error",
+    "oficinas", "oficina", "pagina", "cumplimiento", "error", "eventos", "evento",
 )
 MISSING_PAGE = "/no-existe/"
-SECTIONS = {"noticias", "tramites", "contratos", "oficinas", "cumplimiento", "adjuntos"}
+SECTIONS = {"noticias", "tramites", "contratos", "oficinas", "cumplimiento", "adjuntos",
+            "eventos"}
 
 REPORT = pytest.StashKey[dict]()
 SCREENSHOTS = pytest.StashKey[Path]()
@@ -249,6 +250,8 @@ def discover_page_types(site) -> dict[str, str]:
         "pagina": institutional_page(site),
         "cumplimiento": "/cumplimiento/",
         "error": MISSING_PAGE,
+        "eventos": "/eventos/",
+        "evento": first_item(site, "/eventos/"),
     }
     assert tuple(types) == PAGE_TYPE_NAMES
     assert not site.file_for(MISSING_PAGE).exists()

@@ -71,8 +71,13 @@ def change_institutional_page(content: Path, theme: Path) -> None:
                            flags=re.MULTILINE), encoding="utf-8")
 
 
+def change_event(content: Path, theme: Path) -> None:
+    replace(content / "eventos/despacho/2027-01-23-socializacion-del-sitio-web-en-llano-grande.md",
+            "lugar: Escuela de la vereda Llano Grande", "lugar: Salón comunal de Llano Grande")
+
+
 EDITS = [change_news, add_news, delete_contract, rename_tramite, change_template,
-         change_offices, change_institutional_page]
+         change_offices, change_institutional_page, change_event]
 
 
 @pytest.fixture

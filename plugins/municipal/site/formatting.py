@@ -46,6 +46,17 @@ def month_name(month: int) -> str:
     return format_date(datetime.date(2000, month, 1), "LLLL", locale=LOCALE)
 
 
+def clock_time(value) -> str:
+    """`9:30 a. m.`, `12:00 m.`, `3:00 p. m.` for `09:30`, `12:00`, `15:00` (24 h `HH:MM`)."""
+    if not value:
+        return ""
+    hour, minute = (int(part) for part in str(value).split(":"))
+    if (hour, minute) == (12, 0):
+        return "12:00 m."
+    suffix = "a. m." if hour < 12 else "p. m."
+    return f"{(hour - 1) % 12 + 1}:{minute:02d} {suffix}"
+
+
 def pesos(value) -> str:
     """`$ 24.000.000`: whole Colombian pesos."""
     return format_currency(value, "COP", "¤ #,##0", locale=LOCALE,
@@ -81,6 +92,7 @@ FILTERS = {
     "agrupar": consecutive_groups,
     "fecha_larga": long_date,
     "fecha_corta": short_date,
+    "hora": clock_time,
     "nombre_mes": month_name,
     "pesos": pesos,
     "numero": number,
