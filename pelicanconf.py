@@ -67,7 +67,7 @@ PRESUPUESTO_PAGINA_BYTES = 13 * 1024
 # The office page shows the latest items of each list and links to the full lists.
 OFICINA_ULTIMAS_NOTICIAS = 5
 OFICINA_ULTIMOS_CONTRATOS = 10
-# The office page lists its upcoming events and its latest held ones; the home page the next ones.
+# The office page lists its next and its latest held events; the home page the next ones.
 OFICINA_ULTIMOS_EVENTOS = 5
 PORTADA_PROXIMOS_EVENTOS = 3
 PAGINATION_PATTERNS = [
