@@ -12,6 +12,7 @@ from municipal.content.validation import check_content
 from municipal.indicators.compliance import cutoff
 from municipal.site.calendar import event_ics
 from municipal.site.events import events_of, held, upcoming
+from municipal.site.formatting import clock_time, weekday_date
 
 D = datetime.date
 ENTIDAD = {"nombre": "Alcaldía Municipal de Chitagá", "municipio": "Chitagá",
@@ -211,3 +212,18 @@ def test_office_pages_list_their_own_events(sample_site):
                  for a in page.select("main a[href*='eventos/20']")]
         assert links == own, office
         assert (page.find("h2", id="eventos") is None) == (not own)
+
+
+@pytest.mark.parametrize(("written", "shown"), [
+    ("00:00", "12:00 a. m."), ("09:30", "9:30 a. m."), ("12:00", "12:00 m."),
+    ("12:30", "12:30 p. m."), ("15:00", "3:00 p. m."), ("23:59", "11:59 p. m."),
+])
+def test_hours_are_shown_as_colombians_write_them(written, shown):
+    assert clock_time(written) == shown
+
+
+def test_event_dates_carry_the_day_of_the_week():
+    # 5 December 2026 is a Saturday (the day the sample agenda was written).
+    assert weekday_date("2026-12-05") == "sábado 5 de diciembre de 2026"
+    assert weekday_date("2027-01-23") == "sábado 23 de enero de 2027"
+    assert weekday_date("2026-12-16") == "miércoles 16 de diciembre de 2026"

@@ -35,6 +35,12 @@ def long_date(value) -> str:
     return format_date(date, "d 'de' MMMM 'de' y", locale=LOCALE) if date else ""
 
 
+def weekday_date(value) -> str:
+    """`sábado 23 de enero de 2027`: for an event, people plan by the day of the week."""
+    date = as_date(value)
+    return format_date(date, "EEEE d 'de' MMMM 'de' y", locale=LOCALE) if date else ""
+
+
 def short_date(value) -> str:
     """`3 feb. 2026`, for tables."""
     date = as_date(value)
@@ -92,6 +98,7 @@ FILTERS = {
     "agrupar": consecutive_groups,
     "fecha_larga": long_date,
     "fecha_corta": short_date,
+    "fecha_con_dia": weekday_date,
     "hora": clock_time,
     "nombre_mes": month_name,
     "pesos": pesos,
