@@ -8,6 +8,7 @@ import pytest
 
 from gitrepo import GitRepo
 from municipal.content.validation import check_content
+from municipal.indicators.compliance import indicators_of
 from municipal.indicators.computation import compute
 from municipal.indicators.history import GIT, HeldEvent, History, Update, read_history
 
@@ -151,3 +152,20 @@ def test_plan_accepts_eventos_and_checks_tipos_evento(content_copy, tipos, tipos
     site = check_content(content_copy, today=HASTA, use_cache=False)
     assert [str(problem) for problem in site.problems] == [
         message.format(line=line) for message in expected]
+
+
+def test_from_git_to_rows_an_event_committed_later_counts_on_its_own_day(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2026-02-02T09:00:00-05:00", {
+        "content/noticias/despacho/2026-02-02-n.md": "noticia"})
+    # The 30 June jornada is written down in a commit of 3 July: it meets semester 1.
+    repo.commit("2026-07-03T09:00:00-05:00", {
+        "content/eventos/despacho/2026-06-30-jornada.md": event_file("2026-06-30",
+                                                                    "socializacion",
+                                                                    "asistentes: 40\n")})
+    document, reason = indicators_of(repo.root / "content", {"acciones": [SOCIALIZACION]},
+                                     ["despacho"], "America/Bogota", HASTA)
+    assert reason == ""
+    assert document["inicio"] == "2026-02-02"
+    assert only_row(document)["periodos"] == [True, None]
+    assert only_row(document)["ultima_actualizacion"] == "2026-06-30"
