@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime
+from xml.etree import ElementTree
 
 import icalendar
 import pytest
 
-from conftest import SAMPLE_CONTENT
+from conftest import PREVIEW_SETTINGS, SAMPLE_CONTENT, BuiltSite
 from municipal.content.validation import check_content
 from municipal.indicators.compliance import cutoff
+from municipal.publishing.build import build_site
 from municipal.site.calendar import event_ics
 from municipal.site.events import events_of, held, upcoming
 from municipal.site.formatting import clock_time, weekday_date
 
 D = datetime.date
+ATOM = "{http://www.w3.org/2005/Atom}"
 ENTIDAD = {"nombre": "Alcaldía Municipal de Chitagá", "municipio": "Chitagá",
            "departamento": "Norte de Santander", "dominio": "chitaga-nortedesantander.gov.co"}
 DESPACHO = {"id": "despacho", "nombre": "Despacho del Alcalde",
@@ -227,3 +230,31 @@ def test_event_dates_carry_the_day_of_the_week():
     assert weekday_date("2026-12-05") == "sábado 5 de diciembre de 2026"
     assert weekday_date("2027-01-23") == "sábado 23 de enero de 2027"
     assert weekday_date("2026-12-16") == "miércoles 16 de diciembre de 2026"
+
+
+@pytest.mark.parametrize(("today", "problems"), [
+    (D(2026, 11, 21), []),  # on the day of the event, attendance may be written
+    (D(2026, 11, 20), [
+        "content/eventos/despacho/2026-11-21-divulgacion-del-sitio-web-en-el-mercado-campesino"
+        ".md:8: asistentes: el evento es del 2026-11-21 y aún no ha ocurrido (hoy es "
+        "2026-11-20); quite asistentes y escriba cuántas personas asistieron después del "
+        "evento"]),
+])
+def test_attendance_is_allowed_from_the_day_of_the_event(today, problems):
+    site = check_content(SAMPLE_CONTENT, today=today, use_cache=False)
+    assert [str(problem) for problem in site.problems
+            if "asistentes" in problem.message] == problems
+
+
+def test_an_office_with_events_and_no_news_gets_a_feed_of_its_events(content_copy, tmp_path):
+    for news in (content_copy / "noticias" / "gobierno").glob("*.md"):
+        news.unlink()
+    output = tmp_path / "salida"
+    build_site(content_copy, output, PREVIEW_SETTINGS,
+               {"CATEGORY_FEED_ATOM": "feeds/{slug}.atom.xml"})
+    feed = ElementTree.parse(output / "feeds" / "gobierno.atom.xml").getroot()
+    links = [entry.find(f"{ATOM}link").get("href") for entry in feed.iter(f"{ATOM}entry")]
+    assert [link.rsplit("eventos/", 1)[-1] for link in links] == [
+        "2027-03-06-capacitacion-a-juntas-de-accion-comunal/"]
+    page = BuiltSite(output).page("/oficinas/gobierno/")
+    assert page.find("a", string="Canal Atom de los eventos de Secretaría de Gobierno")
