@@ -71,13 +71,16 @@ NOTICIAS_SAVE_AS = "noticias/index.html"
 
 DIRECT_TEMPLATES = ["index", "noticias"]
 # Lists paginate so that every page stays under 13 KB compressed (one network round trip).
-PAGINATED_TEMPLATES = {"noticias": 10, "tramites": 40, "contratos": 20, "mapa_del_sitio": 50,
-                       "esquema": 60}
+PAGINATED_TEMPLATES = {"noticias": 10, "tramites": 40, "contratos": 20, "eventos": 20,
+                       "mapa_del_sitio": 50, "esquema": 60}
 # The build fails if a page weighs more than this once compressed (gzip -9, CSS included).
 PRESUPUESTO_PAGINA_BYTES = 13 * 1024
 # The office page shows the latest items of each list and links to the full lists.
 OFICINA_ULTIMAS_NOTICIAS = 5
 OFICINA_ULTIMOS_CONTRATOS = 10
+# The office page lists its next and its latest held events; the home page the next ones.
+OFICINA_ULTIMOS_EVENTOS = 5
+PORTADA_PROXIMOS_EVENTOS = 3
 PAGINATION_PATTERNS = [
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/pagina/{number}/", "{base_name}/pagina/{number}/index.html"),

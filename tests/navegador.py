@@ -48,11 +48,11 @@ INSTALL_HINT = "ejecute `bash tests/ejecutar.sh`, que instala chromium, nginx y 
 PAGE_TYPE_NAMES = (
     "inicio", "noticias", "noticia", "tramites", "tramite", "contratos", "contrato",
     "oficinas", "oficina", "pagina", "cumplimiento", "transparencia", "transparencia_seccion",
-    "esquema", "mapa", "error",
+    "esquema", "mapa", "eventos", "evento", "error",
 )
 MISSING_PAGE = "/no-existe/"
 SECTIONS = {"noticias", "tramites", "contratos", "oficinas", "cumplimiento", "adjuntos",
-            "transparencia", "mapa-del-sitio"}
+            "transparencia", "mapa-del-sitio", "eventos"}
 
 REPORT = pytest.StashKey[dict]()
 SCREENSHOTS = pytest.StashKey[Path]()
@@ -264,6 +264,8 @@ def discover_page_types(site) -> dict[str, str]:
         "esquema": "/transparencia/esquema-de-publicacion/",
         "mapa": "/mapa-del-sitio/",
         "error": MISSING_PAGE,
+        "eventos": "/eventos/",
+        "evento": first_item(site, "/eventos/"),
     }
     assert tuple(types) == PAGE_TYPE_NAMES
     assert not site.file_for(MISSING_PAGE).exists()

@@ -64,7 +64,7 @@ def test_the_reader_cache_is_used_for_unchanged_files(content_copy, tmp_path, mo
     read_files = count_reads(monkeypatch)
     build_site(content_copy, tmp_path / "primero", PREVIEW_SETTINGS)
     sources = sorted(path.relative_to(content_copy).as_posix()
-                     for kind in ("noticias", "paginas", "tramites", "contratos")
+                     for kind in ("noticias", "paginas", "tramites", "contratos", "eventos")
                      for path in (content_copy / kind).glob("*/*"))
     assert sorted(read_files) == sources  # a cold cache: every file is read once
     cached = list((content_copy.parent / ".cache").glob("pelican-content-*/*Generator-Readers"))

@@ -4,11 +4,13 @@ pages gives exactly the same files as a clean build of the same content.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import shutil
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pelican.contents import Page
@@ -71,8 +73,13 @@ def change_institutional_page(content: Path, theme: Path) -> None:
                            flags=re.MULTILINE), encoding="utf-8")
 
 
+def change_event(content: Path, theme: Path) -> None:
+    replace(content / "eventos/despacho/2027-01-23-socializacion-del-sitio-web-en-llano-grande.md",
+            "lugar: Escuela de la vereda Llano Grande", "lugar: Salón comunal de Llano Grande")
+
+
 EDITS = [change_news, add_news, delete_contract, rename_tramite, change_template,
-         change_offices, change_institutional_page]
+         change_offices, change_institutional_page, change_event]
 
 
 @pytest.fixture
@@ -117,6 +124,28 @@ def test_incremental_builds_equal_clean_builds_after_each_edit(workspace, tmp_pa
             assert reused < total / 2, edit.__name__  # these touch every page
         else:
             assert reused > total / 2, edit.__name__  # one item: most pages are reused
+
+
+def test_a_new_day_moves_an_event_to_held_in_an_incremental_build(workspace, tmp_path,
+                                                                  monkeypatch):
+    content, theme = workspace
+    output = tmp_path / "output"
+    noon = datetime.time(12, tzinfo=ZoneInfo("America/Bogota"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime.datetime.combine(
+        datetime.date(2026, 12, 10), noon).timestamp())))
+    build(content, theme, output)
+    event = "eventos/2026-12-16-audiencia-publica-de-rendicion-de-cuentas-2026/index.html"
+    assert "Agregar a mi calendario" in (output / event).read_text(encoding="utf-8")
+    # Nothing in content/ changed, only the day: the 16 December event is now held.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime.datetime.combine(
+        datetime.date(2026, 12, 20), noon).timestamp())))
+    build(content, theme, output)
+    page = (output / event).read_text(encoding="utf-8")
+    assert "Agregar a mi calendario" not in page
+    assert "<dt>Asistentes</dt><dd>no registrado</dd>" in page  # held, attendance not written
+    assert "Asistencia no registrada." in (output / "eventos/index.html").read_text(
+        encoding="utf-8")
+    assert_same_as_a_clean_build(content, theme, output, tmp_path / "limpia")
 
 
 NEWS = "noticias/hacienda/2026-04-08-plazo-para-declarar-industria-y-comercio.md"

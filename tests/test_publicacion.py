@@ -91,9 +91,42 @@ def test_atom_feeds_for_all_news_and_for_each_office(published):
                            for entry in root.iter(f"{ATOM}entry")]
     everything = ElementTree.parse(feeds / "noticias.atom.xml").getroot()
     all_links = [entry.find(f"{ATOM}link").get("href") for entry in everything.iter(f"{ATOM}entry")]
-    assert sorted(all_links) == sorted(link for links in entries.values() for link in links)
+    news_in_offices = [link for links in entries.values() for link in links
+                       if link.startswith(f"{DOMAIN}/noticias/")]
+    assert sorted(all_links) == sorted(news_in_offices)
     assert all(link.startswith(f"{DOMAIN}/noticias/") for link in all_links)
     assert len(all_links) == 17  # the draft is not published
+    # Each office's feed also has one entry per event of its agenda (not the draft).
+    events = {office: sorted(link.removeprefix(f"{DOMAIN}/eventos/") for link in links
+                             if link.startswith(f"{DOMAIN}/eventos/"))
+              for office, links in entries.items()}
+    assert events == {
+        "despacho": [f"{day}-{slug}/" for day, slug in (
+            ("2026-03-14", "socializacion-del-sitio-web-en-el-roble"),
+            ("2026-05-23", "socializacion-del-sitio-web-en-las-lagunas"),
+            ("2026-10-24", "socializacion-del-sitio-web-en-san-carlos"),
+            ("2026-11-21", "divulgacion-del-sitio-web-en-el-mercado-campesino"),
+            ("2026-12-16", "audiencia-publica-de-rendicion-de-cuentas-2026"),
+            ("2027-01-23", "socializacion-del-sitio-web-en-llano-grande"),
+            ("2027-02-13", "socializacion-del-sitio-web-en-presidente"))],
+        "gobierno": ["2027-03-06-capacitacion-a-juntas-de-accion-comunal/"],
+        "hacienda": [],
+        "juridica": ["2026-08-19-capacitacion-a-proveedores-locales-en-secop-ii/"],
+        "personeria": [],
+        "planeacion": [],
+    }
+
+
+def test_an_event_entry_is_dated_with_its_day_and_hour_and_says_when_and_where(published):
+    root = ElementTree.parse(published.output / "feeds" / "despacho.atom.xml").getroot()
+    link = f"{DOMAIN}/eventos/2027-01-23-socializacion-del-sitio-web-en-llano-grande/"
+    (entry,) = [entry for entry in root.iter(f"{ATOM}entry")
+                if entry.find(f"{ATOM}link").get("href") == link]
+    assert entry.findtext(f"{ATOM}title") == (
+        "Jornada de socialización del sitio web en la vereda Llano Grande")
+    assert entry.findtext(f"{ATOM}published") == "2027-01-23T09:30:00-05:00"
+    assert entry.findtext(f"{ATOM}summary").startswith(
+        "Evento: 23 de enero de 2027, 9:30 a. m., Escuela de la vereda Llano Grande. Venga")
 
 
 def test_pages_link_their_feeds(published):

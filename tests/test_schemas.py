@@ -130,7 +130,8 @@ def test_enums_are_the_design_contract():
     plan = load(SCHEMAS_DIR / "plan.schema.json")["properties"]["acciones"]["items"]
     assert plan["properties"]["meta_anual"]["enum"] == [1, 2, 3, 4, 6, 12]
     assert plan["properties"]["tipos"]["items"]["enum"] == [
-        "noticias", "tramites", "contratos", "paginas"]
+        "noticias", "tramites", "contratos", "paginas", "eventos"]
+    assert plan["properties"]["tipos_evento"]["items"]["enum"] == evento["tipo"]["enum"]
 
 
 def test_the_editor_settings_point_each_yaml_kind_to_its_schema():

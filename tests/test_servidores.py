@@ -151,6 +151,14 @@ def test_every_text_type_keeps_its_content_type_in_each_encoding(servidor_web,
             f"se esperaba uno de {sorted(CONTENT_TYPES[suffix])}")
 
 
+def test_event_calendar_files_are_served_as_text_calendar(servidor_web, sitio_publicado):
+    path = first_file(sitio_publicado, "eventos", "*.ics")
+    reply = fetch(servidor_web, path)
+    assert reply.status == 200, f"{servidor_web}{path}: HTTP {reply.status}"
+    assert reply.headers["Content-Type"] == "text/calendar; charset=utf-8", servidor_web
+    assert reply.body == sitio_publicado.file_for(path).read_bytes()
+
+
 # --- Errors, folders, dotfiles ----------------------------------------------------------
 
 

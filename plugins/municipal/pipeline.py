@@ -18,9 +18,10 @@ import blinker
 from pelican import signals
 
 from .content.validation import InvalidContent, check_content
-from .indicators.compliance import build_time
+from .indicators.compliance import build_time, cutoff
 from .indicators.page import CumplimientoGenerator
 from .publishing.server_config import write_htaccess
+from .site.agenda import AGENDA_TODAY, EventosGenerator
 from .site.contents import Oficina, by_order_then_slug, newest_first
 from .site.formatting import FILTERS
 from .site.generators import (
@@ -53,9 +54,12 @@ def validate_and_list_generators(pelican):
     # A total order (ties broken by slug) keeps two builds of the same content identical.
     pelican.settings["ARTICLE_ORDER_BY"] = newest_first
     pelican.settings["PAGE_ORDER_BY"] = by_order_then_slug
-    return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, OficinasGenerator,
-            CumplimientoGenerator, TransparenciaGenerator, ErrorPageGenerator, RobotsGenerator,
-            SiteMapGenerator]
+    # The agenda splits upcoming from held events on the indicators' cut-off day.
+    pelican.settings[AGENDA_TODAY] = cutoff(pelican.settings.get("INDICADORES_HASTA"),
+                                            str(timezone))
+    return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, EventosGenerator,
+            OficinasGenerator, CumplimientoGenerator, TransparenciaGenerator,
+            ErrorPageGenerator, RobotsGenerator, SiteMapGenerator]
 
 
 def pin_sitemap_clock(pelican):

@@ -246,6 +246,21 @@ def _list(value) -> list:
     return value if isinstance(value, list) else []
 
 
+def _check_plan(report: FileReport, relpath: str, document: YamlDocument) -> None:
+    """tipos_evento narrows which events count: it means nothing without eventos in tipos."""
+    acciones = _mapping(document).get("acciones")
+    for index, accion in enumerate(_list(acciones)):
+        if not isinstance(accion, dict) or "tipos_evento" not in accion:
+            continue
+        tipos = accion.get("tipos")
+        if isinstance(tipos, list) and "eventos" not in tipos:
+            path = ("acciones", index, "tipos_evento")
+            report.add(document.line_of(path), field_name(path), (
+                "tipos_evento solo sirve cuando tipos incluye eventos; agregue eventos a "
+                "tipos o quite tipos_evento"
+            ))
+
+
 def _no_rules(report: FileReport, relpath: str, document: YamlDocument) -> None:
     """Site files (entidad, oficinas, plan) have only cross-file rules."""
 
@@ -253,6 +268,7 @@ def _no_rules(report: FileReport, relpath: str, document: YamlDocument) -> None:
 _FILE_RULES = {
     "noticias": _check_news,
     "eventos": _check_event,
+    "plan.yml": _check_plan,
     "paginas": _check_slug_name,
     "tramites": _check_slug_name,
     "contratos": _check_contract,

@@ -14,6 +14,9 @@ import json
 
 from .history import GIT, History
 
+EVENTS = "eventos"
+"""The kind whose files count by their own date, not by git history."""
+
 CSV_COLUMNS = ("accion", "oficina", "vigencia", "meta_anual", "periodos_cumplidos",
                "periodos_esperados", "cumplimiento", "estado", "ultima_actualizacion")
 
@@ -30,14 +33,30 @@ def compute(history: History, acciones: list[dict], office_ids: list[str],
     inicio = min((update.date for update in updates), default=None)
     document["inicio"] = inicio.isoformat() if inicio else None
     years = range(inicio.year if inicio else hasta.year, hasta.year + 1)
+    events = [event for event in history.events if event.date <= hasta]
     for accion in acciones:
         for office in responsible_offices(accion, office_ids):
             dates = sorted({update.date for update in updates
-                            if update.office == office and update.kind in accion["tipos"]})
+                            if update.office == office and update.kind in accion["tipos"]
+                            and update.kind != EVENTS}
+                           | set(event_dates(accion, office, events)))
             for year in years:
                 document["indicadores"].append(
                     row(accion, office, year, dates, inicio=inicio, hasta=hasta))
     return document
+
+
+def event_dates(accion: dict, office: str, events: list) -> list[datetime.date]:
+    """The days an office held events that count for an action (DESIGN.md §5.1).
+
+    Only with eventos in the action's tipos; each event counts on its own date (not
+    its commit's) when its tipo is in tipos_evento (default: every tipo).
+    """
+    if EVENTS not in accion["tipos"]:
+        return []
+    tipos = accion.get("tipos_evento")
+    return [event.date for event in events
+            if event.office == office and (tipos is None or event.tipo in tipos)]
 
 
 def responsible_offices(accion: dict, office_ids: list[str]) -> list[str]:

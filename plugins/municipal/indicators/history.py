@@ -3,7 +3,8 @@
 One `git log` over the content folder (non-merge commits reachable from HEAD,
 with the files each one added, modified or renamed) is parsed into `Update`s,
 attributed to (kind, office) by path alone. Dates are the committer date as a
-calendar date in the site's time zone.
+calendar date in the site's time zone. The events at HEAD are read too
+(`HeldEvent`s: office, own date, tipo), since an event counts on its own date (§5.1).
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from zoneinfo import ZoneInfo
 
 import git
 
+from ..content.formats import is_date
 from ..content.layout import KIND_EXTENSIONS
+from ..content.yaml_loader import (
+    MAX_FILE_BYTES,
+    SourceError,
+    decode_text,
+    parse_yaml,
+    split_front_matter,
+)
 
 GIT = "git"
 NO_HISTORY = "sin_historial"
@@ -35,11 +44,22 @@ class Update:
     commit: str
 
 
+@dataclass(frozen=True, order=True)
+class HeldEvent:
+    """One event file of content/eventos/<oficina>/ at HEAD, not a draft: it counts
+    for the plan on its own date, not on its commit's (DESIGN.md §5.1)."""
+
+    date: datetime.date
+    office: str
+    tipo: str
+
+
 @dataclass
 class History:
     source: str  # "git", "sin_historial" or "historial_incompleto"
     updates: list[Update] = field(default_factory=list)
     reason: str = ""  # why there are no figures, in Spanish
+    events: list[HeldEvent] = field(default_factory=list)
 
 
 def read_history(content_dir: Path, timezone: str = "America/Bogota") -> History:
@@ -47,8 +67,9 @@ def read_history(content_dir: Path, timezone: str = "America/Bogota") -> History
     log = _content_log(content_dir)
     if isinstance(log, History):
         return log
-    output, base = log
-    return History(GIT, parse_log(output, base, ZoneInfo(timezone)))
+    output, base, repo = log
+    return History(GIT, parse_log(output, base, ZoneInfo(timezone)),
+                   events=read_events(repo, base))
 
 
 def first_dates(content_dir: Path, timezone: str = "America/Bogota") -> dict[str, datetime.date]:
@@ -57,7 +78,7 @@ def first_dates(content_dir: Path, timezone: str = "America/Bogota") -> dict[str
     log = _content_log(content_dir)
     if isinstance(log, History):
         return {}
-    output, base = log
+    output, base, _ = log
     zone = ZoneInfo(timezone)
     found: dict[str, datetime.date] = {}
     for chunk in output.split(_COMMIT)[1:]:  # newest first: the last date seen is the first
@@ -69,8 +90,9 @@ def first_dates(content_dir: Path, timezone: str = "America/Bogota") -> dict[str
     return found
 
 
-def _content_log(content_dir: Path) -> tuple[str, str] | History:
-    """The raw `git log` over content_dir and the prefix of its paths, or why there is none."""
+def _content_log(content_dir: Path) -> tuple[str, str, git.Repo] | History:
+    """The raw `git log` over content_dir, the prefix of its paths and the repository,
+    or why there is none."""
     content_dir = Path(content_dir).resolve()
     try:
         repo = git.Repo(content_dir, search_parent_directories=True)
@@ -90,7 +112,43 @@ def _content_log(content_dir: Path) -> tuple[str, str] | History:
             git.GitCommandNotFound, ValueError):
         return History(NO_HISTORY, reason=(
             "el contenido no está en un repositorio git con historial"))
-    return output, "" if prefix == "." else prefix + "/"
+    return output, ("" if prefix == "." else prefix + "/"), repo
+
+
+def read_events(repo: git.Repo, base: str) -> list[HeldEvent]:
+    """The events committed at HEAD under <base>eventos/<oficina>/, drafts left out.
+
+    A file that cannot be read as an event (the validator tells its author why)
+    counts for no one.
+    """
+    try:
+        folder = repo.head.commit.tree / f"{base}eventos"
+    except KeyError:
+        return []
+    events = []
+    for entry in folder.traverse():
+        parts = entry.path[len(base):].split("/")
+        if (entry.type != "blob" or len(parts) != 3 or not parts[2].endswith(".md")
+                or entry.size > MAX_FILE_BYTES):
+            continue
+        event = _held_event(entry.data_stream.read(), parts[1])
+        if event is not None:
+            events.append(event)
+    return sorted(events)
+
+
+def _held_event(raw: bytes, office: str) -> HeldEvent | None:
+    try:
+        front, _, _ = split_front_matter(decode_text(raw))
+        data = parse_yaml(front).data
+    except SourceError:
+        return None
+    if not isinstance(data, dict) or data.get("borrador") is True:
+        return None
+    fecha, tipo = data.get("fecha"), data.get("tipo")
+    if not (isinstance(fecha, str) and is_date(fecha) and isinstance(tipo, str)):
+        return None
+    return HeldEvent(datetime.date.fromisoformat(fecha), office, tipo)
 
 
 def parse_log(output: str, base: str, zone: ZoneInfo) -> list[Update]:

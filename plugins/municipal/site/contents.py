@@ -95,6 +95,7 @@ class OfficeContent:
     paginas: list = field(default_factory=list)
     tramites: list = field(default_factory=list)
     contratos: list = field(default_factory=list)
+    eventos: list = field(default_factory=list)  # upcoming (soonest first), then held
 
 
 def newest_first(article) -> tuple:

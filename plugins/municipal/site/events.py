@@ -63,13 +63,16 @@ def events_of(site: Site, *, drafts: bool = False) -> list[Event]:
     return sorted(events, key=lambda event: event.agenda_key)
 
 
-def upcoming(events: list[Event], today: datetime.date) -> list[Event]:
-    """Events of today or later, soonest first (today's event is still to come)."""
-    return sorted((event for event in events if event.fecha >= today),
+def upcoming(events: list, today: datetime.date) -> list:
+    """Events of today or later, soonest first (today's event is still to come).
+
+    Any event with an `agenda_key` (date, hour, slug): an `Event` or the site's pages.
+    """
+    return sorted((event for event in events if event.agenda_key[0] >= today),
                   key=lambda event: event.agenda_key)
 
 
-def held(events: list[Event], today: datetime.date) -> list[Event]:
+def held(events: list, today: datetime.date) -> list:
     """Events before today, newest first."""
-    return sorted((event for event in events if event.fecha < today),
+    return sorted((event for event in events if event.agenda_key[0] < today),
                   key=lambda event: event.agenda_key, reverse=True)

@@ -35,6 +35,12 @@ def long_date(value) -> str:
     return format_date(date, "d 'de' MMMM 'de' y", locale=LOCALE) if date else ""
 
 
+def weekday_date(value) -> str:
+    """`sábado 23 de enero de 2027`: for an event, people plan by the day of the week."""
+    date = as_date(value)
+    return format_date(date, "EEEE d 'de' MMMM 'de' y", locale=LOCALE) if date else ""
+
+
 def short_date(value) -> str:
     """`3 feb. 2026`, for tables."""
     date = as_date(value)
@@ -44,6 +50,17 @@ def short_date(value) -> str:
 def month_name(month: int) -> str:
     """`enero` for 1."""
     return format_date(datetime.date(2000, month, 1), "LLLL", locale=LOCALE)
+
+
+def clock_time(value) -> str:
+    """`9:30 a. m.`, `12:00 m.`, `3:00 p. m.` for `09:30`, `12:00`, `15:00` (24 h `HH:MM`)."""
+    if not value:
+        return ""
+    hour, minute = (int(part) for part in str(value).split(":"))
+    if (hour, minute) == (12, 0):
+        return "12:00 m."
+    suffix = "a. m." if hour < 12 else "p. m."
+    return f"{(hour - 1) % 12 + 1}:{minute:02d} {suffix}"
 
 
 def pesos(value) -> str:
@@ -81,6 +98,8 @@ FILTERS = {
     "agrupar": consecutive_groups,
     "fecha_larga": long_date,
     "fecha_corta": short_date,
+    "fecha_con_dia": weekday_date,
+    "hora": clock_time,
     "nombre_mes": month_name,
     "pesos": pesos,
     "numero": number,

@@ -105,7 +105,7 @@ class OficinasGenerator(Generator):
 
     def generate_context(self):
         self.published = {office.id: OfficeContent() for office in self.context["oficinas"]}
-        for name in ("articles", "pages", "tramites", "contratos"):
+        for name in ("articles", "pages", "tramites", "contratos", "eventos"):
             for item in self.context.get(name, []):
                 content = self.published.get(getattr(item, "oficina", None))
                 if content is not None:
@@ -187,6 +187,7 @@ _OFFICE_LISTS = {
     "pages": "paginas",
     "tramites": "tramites",
     "contratos": "contratos",
+    "eventos": "eventos",
 }
 
 

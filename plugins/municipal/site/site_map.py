@@ -23,6 +23,7 @@ SECTIONS = (
     ("Trámites y servicios", "TRAMITES_URL", "tramites"),
     ("Contratación", "CONTRATOS_URL", "contratos"),
     ("Noticias", "NOTICIAS_URL", "articles"),
+    ("Agenda de eventos", "EVENTOS_URL", "eventos"),
     ("Dependencias", "OFICINAS_URL", ""),
     ("Cumplimiento del plan de acción", "CUMPLIMIENTO_URL", ""),
 )

@@ -56,18 +56,20 @@ def always(site: Site) -> bool:
 
 
 # What the site generates, by the `fuente` of res1519.yml. A source listed in the
-# catalogue but not here (eventos, rendicion_de_cuentas, informe_de_empalme,
-# datos_abiertos) is not generated yet: its items stay pendiente. Registering one is
-# one line here (its name, its page's URL setting, the predicate, what it is made of):
-#   "eventos": GeneratedSource("Eventos", "EVENTOS_URL", has_kind("eventos"), "eventos"),
-#   "rendicion_de_cuentas": GeneratedSource("Rendición de cuentas", "EVENTOS_URL",
-#                                           has_event_of_type("rendicion_de_cuentas"), "eventos"),
+# catalogue but not here (informe_de_empalme, datos_abiertos) is not generated yet: its
+# items stay pendiente. Registering one is one line here (its name, its page's URL
+# setting, the predicate, what it is made of).
 GENERATED_SOURCES: dict[str, GeneratedSource] = {
     "oficinas": GeneratedSource("Directorio de dependencias", "OFICINAS_URL",
                                 lambda site: bool(site.oficinas), "oficinas.yml"),
     "contratos": GeneratedSource("Contratación", "CONTRATOS_URL", has_kind("contratos"),
                                  "contratos"),
     "tramites": GeneratedSource("Trámites", "TRAMITES_URL", has_kind("tramites"), "tramites"),
+    "eventos": GeneratedSource("Agenda de eventos", "EVENTOS_URL", has_kind("eventos"),
+                               "eventos"),
+    "rendicion_de_cuentas": GeneratedSource("Rendición de cuentas", "EVENTOS_URL",
+                                            has_event_of_type("rendicion_de_cuentas"),
+                                            "eventos"),
     "esquema_de_publicacion": GeneratedSource("Esquema de publicación de la información",
                                               "TRANSPARENCIA_ESQUEMA_URL", always, "plan.yml"),
 }
