@@ -345,7 +345,7 @@ def test_without_pagination_the_crowded_lists_are_over_budget_and_the_build_fail
     shutil.copytree(SAMPLE_CONTENT, content)
     crowd(content)
     one_page = {"PAGINATED_TEMPLATES": {"noticias": 1000, "tramites": 1000, "contratos": 1000,
-                                        "mapa_del_sitio": 50}}
+                                        "eventos": 20, "mapa_del_sitio": 50, "esquema": 60}}
     with pytest.raises(PagesOverBudget) as failure:
         build_site(content, tmp_path / "output", PREVIEW_SETTINGS, one_page)
     named = [line.split(" pesa ")[0] for line in str(failure.value).splitlines()[:-1]]
