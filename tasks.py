@@ -8,6 +8,7 @@
     invoke publicar [--contenido DIR]                                  (alias: publish)
     invoke revertir                                                     (alias: rollback)
     invoke configuracion-nginx [--salida DIR] [--raiz RUTA]
+    invoke visitas REGISTROS [--contenido DIR]
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from municipal.content.model import site_url  # noqa: E402
 from municipal.content.validation import InvalidContent, check_content, report  # noqa: E402
 from municipal.indicators.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
 from municipal.indicators.computation import to_csv, to_json  # noqa: E402
+from municipal.outreach import visits as visit_logs  # noqa: E402
 from municipal.publishing.build import BuildFailed, BuildInterrupted, BuildRefused, build_site  # noqa: E402
 from municipal.publishing.build_safety import UnsafeBuild, check_content_folder  # noqa: E402
 from municipal.publishing.publish import publish, revert_from  # noqa: E402
@@ -207,6 +209,28 @@ def configuracion_nginx(c, contenido=DEFAULT_CONTENT, salida=DEFAULT_OUTPUT,
     dominio = site_url(ROOT / contenido).removeprefix("https://") or "example.gov.co"
     raiz = Path(raiz) if raiz else Path("/var/www") / dominio / "current"
     print(nginx_conf(hashes, raiz, dominio), end="")
+
+
+@task(
+    help={
+        "registros": "Archivo de registro del servidor, carpeta de registros o patrón entre "
+                     'comillas (por ejemplo "/var/log/nginx/access.log*")',
+        "contenido": "Carpeta de contenido (por defecto: content)",
+    },
+)
+def visitas(c, registros, contenido=DEFAULT_CONTENT):
+    """Cuenta las visitas del sitio en los registros del servidor y escribe content/visitas/."""
+    try:
+        outcome = visit_logs.run(registros, ROOT / contenido, TIMEZONE)
+    except visit_logs.NothingToRead as error:
+        for line in error.details:
+            print(f"Aviso: {line}.", file=sys.stderr)
+        print(f"Error: {error}.", file=sys.stderr)
+        raise Exit(code=1) from None
+    for line in outcome.messages:
+        print(line)
+    for line in outcome.warnings:
+        print(f"Aviso: {line}.", file=sys.stderr)
 
 
 def _content_folder(contenido: str) -> Path:

@@ -53,6 +53,7 @@ def check_content(content_dir: Path, *, today: datetime.date | None = None,
     findings: list[tuple[str, int, str, str]] = []
     found = discover(content_dir)
     site_reports = _check_site_files(site, found, findings)
+    _check_site_folder_files(site, found, findings)
     site.files = {file.relpath: file for file in found.files}
     findings += [(stray.relpath, 1, "", stray.reason) for stray in found.strays]
     cache = ValidationCache(cache_file_for(content_dir) if use_cache else None)
@@ -115,6 +116,22 @@ def _check_site_files(site: Site, found: Discovery,
         if isinstance(oficinas, list) else []
     site.plan = _mapping(site, "plan.yml")
     return reports
+
+
+def _check_site_folder_files(site: Site, found: Discovery, findings: list) -> None:
+    """Check content/visitas/AAAA-MM.yml; keep the figures of the valid ones, by month."""
+    for relpath in found.site_folder_files:
+        kind = relpath.split("/", 1)[0]
+        try:
+            raw = read_bytes(site.content_dir / relpath)
+        except SourceError as error:
+            findings.append((relpath, error.line, "", error.message))
+            continue
+        file_report, document = check_document(relpath, kind, raw)
+        findings += [(relpath, *problem) for problem in file_report.problems]
+        if document is not None and not file_report.problems:
+            site.visitas.append(document.data)
+    site.visitas.sort(key=lambda figures: figures["mes"])
 
 
 def _mapping(site: Site, name: str) -> dict:

@@ -1,0 +1,381 @@
+"""Visit figures from web server access logs (DESIGN.md §5.1), computed while streaming.
+
+A **visita** is a GET answered 200 or 304 for a page (its path, query removed, ends in
+"/" or ".html") from a user agent that crawlerdetect does not take for a robot.
+**visitantes** counts, for each day in the site's time zone, the distinct (address,
+user agent) pairs that made a visita, summed over the month's days.
+
+Nothing here opens a file: a `LogSource` (outreach/logs.py) hands over chunks of
+lines. Memory does not grow with the number of lines: the (address, user agent) pairs
+are kept per day and a day's set is dropped (only its count stays) as soon as no
+file can still hold lines of that day. Files are read side by side, always advancing
+the one that is furthest behind in time (a merge by chunks), so logs of several
+servers covering the same days, and rotated files given in any order, keep only the
+days being read open. A file's lines may go back in time by up to `LATE_MINUTES`
+(Apache logs the time a request started); a line later than that reopens nothing: its
+day is counted again exactly in a second pass over the files (see `count_visits`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import unquote_to_bytes
+from zoneinfo import ZoneInfo
+
+from crawlerdetect import CrawlerDetect
+
+_QUOTED = rb'"([^"\\]*(?:\\.[^"\\]*)*)"'
+"""A quoted field of the combined format; Apache escapes a quote inside it as \\"."""
+
+LINE = re.compile(
+    rb"(\S+) \S+ \S+ \[(\d\d/\w\w\w/\d{4}:\d\d:\d\d):\d\d ([+-]\d{4})\] "
+    + _QUOTED + rb" (\d{3}) (?:\d+|-) " + _QUOTED + rb" " + _QUOTED)
+"""The combined log format of nginx and Apache: address, identity, user, [time],
+"request", status, bytes, "referer", "user agent" (anything after it is ignored)."""
+
+TIMESTAMP = re.compile(rb"\[(\d\d/\w\w\w/\d{4}:\d\d:\d\d):\d\d ([+-]\d{4})\]")
+MONTHS = {name: number for number, name in enumerate(
+    (b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct",
+     b"Nov", b"Dec"), start=1)}
+VISIT_STATUS = (b"200", b"304")
+SECTION = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+TAG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+HOME = "inicio"
+OTHER_SECTIONS = "otras"
+OTHER_ORIGINS = "otros"
+MAX_NAME = 60
+"""Longer section or origin names are counted under otras / otros."""
+MAX_ORIGINS_PER_MONTH = 1000
+"""Distinct origin tags remembered per month: tags come from the query people type, so
+a flood of made-up tags must not grow memory; later new tags count under `otros`."""
+MAX_LINE = 32 * 1024
+"""A longer line is not a log line (nginx and Apache cut far shorter)."""
+LATE_MINUTES = 6 * 60
+CACHE_LIMIT = 50_000
+"""Entries kept in the user agent and time caches before they are emptied."""
+FIRST_LINES_REPORTED = 5
+
+
+class LogSource(Protocol):
+    """One log file as the counter reads it (outreach/logs.py)."""
+
+    name: str
+    first_minute: int | None  # minute (since the epoch) of its first readable line
+
+    def chunks(self) -> Iterator[tuple[int, list[bytes]]]:
+        """(number of the first line, lines) until the end of the file."""
+
+
+@dataclass
+class SourceReport:
+    """What became of one file: its lines, those that did not parse, a reading error."""
+
+    name: str
+    lines: int = 0
+    malformed: int = 0
+    malformed_lines: list[int] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass
+class MonthFigures:
+    """One month of DESIGN.md §3 visitas/AAAA-MM.yml, and the days its logs cover."""
+
+    mes: str
+    visitas: int = 0
+    visitantes: int = 0
+    secciones: Counter = field(default_factory=Counter)
+    origenes: Counter = field(default_factory=Counter)
+    days: set[int] = field(default_factory=set)  # days of the month with any log line
+
+    def document(self) -> dict:
+        return {"mes": self.mes, "visitas": self.visitas, "visitantes": self.visitantes,
+                "secciones": _ordered(self.secciones), "origenes": _ordered(self.origenes)}
+
+    def coverage_warning(self) -> str:
+        """Why this month's figures are partial, or ""."""
+        year, month = int(self.mes[:4]), int(self.mes[5:])
+        last = (datetime.date(year + month // 12, month % 12 + 1, 1)
+                - datetime.timedelta(days=1)).day
+        first_seen, last_seen = min(self.days), max(self.days)
+        if first_seen == 1 and last_seen == last:
+            return ""
+        return (f"los registros de {self.mes} van del día {first_seen} al {last_seen} "
+                f"(el mes tiene {last} días): las cifras de ese mes están incompletas")
+
+
+@dataclass
+class Counted:
+    """The result of `count_visits`."""
+
+    months: dict[str, MonthFigures]
+    sources: list[SourceReport]
+    late_days: int = 0  # days counted again in a second pass
+
+
+def _ordered(counter: Counter) -> dict[str, int]:
+    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+
+class VisitCounter:
+    """Counts visits from chunks of log lines; see the module's docstring."""
+
+    def __init__(self, timezone: str, robots: CrawlerDetect | None = None,
+                 only_days: set[datetime.date] | None = None):
+        self.zone = ZoneInfo(timezone)
+        self.robots = robots or CrawlerDetect()
+        self.only_days = only_days  # second pass: count visitors of these days only
+        self.months: dict[str, MonthFigures] = {}
+        self.day_visitors: dict[datetime.date, int] = {}
+        self.open_days: dict[datetime.date, set] = {}
+        self.closed: set[datetime.date] = set()
+        self.late: set[datetime.date] = set()
+        self._day_end: dict[datetime.date, int] = {}
+        self._times: dict[tuple[bytes, bytes], tuple[int, datetime.date] | None] = {}
+        self._is_robot: dict[bytes, bool] = {}
+        self._sections: dict[bytes, str] = {}
+
+    def time_of(self, stamp: bytes, offset: bytes) -> tuple[int, datetime.date] | None:
+        """(minute since the epoch, day in the site's zone) of `10/Oct/2026:13:55 -0500`."""
+        key = (stamp, offset)
+        known = self._times.get(key, False)
+        if known is not False:
+            return known
+        if len(self._times) > CACHE_LIMIT:
+            self._times.clear()
+        try:
+            sign = -1 if offset[:1] == b"-" else 1
+            zone = datetime.timezone(sign * datetime.timedelta(
+                hours=int(offset[1:3]), minutes=int(offset[3:5])))
+            moment = datetime.datetime(int(stamp[7:11]), MONTHS[stamp[3:6]], int(stamp[:2]),
+                                       int(stamp[12:14]), int(stamp[15:17]), tzinfo=zone)
+            result = (int(moment.timestamp()) // 60, moment.astimezone(self.zone).date())
+        except (KeyError, ValueError, OverflowError):
+            result = None
+        self._times[key] = result
+        return result
+
+    def robot(self, agent: bytes) -> bool:
+        known = self._is_robot.get(agent)
+        if known is None:
+            if len(self._is_robot) > CACHE_LIMIT:
+                self._is_robot.clear()
+            known = self._is_robot[agent] = self.robots.isCrawler(
+                agent.decode("utf-8", "replace"))
+        return known
+
+    def section(self, path: bytes) -> str:
+        """`/tramites/x/` → tramites; `/` and `/index.html` → inicio; `/mapa.html` → mapa."""
+        segment = path.split(b"/", 2)[1]
+        name = self._sections.get(segment)
+        if name is None:
+            if len(self._sections) > CACHE_LIMIT:
+                self._sections.clear()
+            text = segment.decode("ascii", "replace").removesuffix(".html")
+            if text in ("", "index"):
+                name = HOME
+            elif len(text) <= MAX_NAME and SECTION.fullmatch(text):
+                name = text
+            else:
+                name = OTHER_SECTIONS
+            self._sections[segment] = name
+        return name
+
+    def month(self, day: datetime.date) -> MonthFigures:
+        mes = f"{day.year:04d}-{day.month:02d}"
+        figures = self.months.get(mes)
+        if figures is None:
+            figures = self.months[mes] = MonthFigures(mes)
+        return figures
+
+    def feed(self, first_line: int, lines: list[bytes], report: SourceReport) -> int | None:
+        """Count one chunk of one file; returns the latest minute read in it (or None)."""
+        match, time_of = LINE.match, self.time_of
+        latest = None
+        report.lines += len(lines)
+        if lines and max(map(len, lines)) > MAX_LINE:
+            lines = [line if len(line) <= MAX_LINE else b"\0" for line in lines]
+        last_day = None
+        for index, line in enumerate(lines):
+            parsed = match(line)
+            moment = parsed and time_of(parsed[2], parsed[3])
+            if not moment:
+                if line.strip():
+                    self._malformed(report, first_line + index)
+                continue
+            minute, day = moment
+            if latest is None or minute > latest:
+                latest = minute
+            if day != last_day:
+                self.month(day).days.add(day.day)
+                last_day = day
+            request = parsed[4]
+            if request[:4] != b"GET " or parsed[5] not in VISIT_STATUS:
+                continue
+            target = request[4:].split(b" ", 1)[0]
+            path, _, query = target.partition(b"?")
+            if path[:1] != b"/" or not (path[-1:] == b"/" or path.endswith(b".html")):
+                continue
+            agent = parsed[7]
+            if self.robot(agent):
+                continue
+            self._visit(day, parsed[1], agent, path, query)
+        return latest
+
+    def _visit(self, day: datetime.date, address: bytes, agent: bytes, path: bytes,
+               query: bytes) -> None:
+        if self.only_days is not None:
+            if day in self.only_days:
+                self.open_days.setdefault(day, set()).add((address, agent))
+            return
+        figures = self.month(day)
+        figures.visitas += 1
+        figures.secciones[self.section(path)] += 1
+        if b"origen=" in query:
+            tag = _origin(query)
+            if tag is not None:
+                origins = figures.origenes
+                if tag not in origins and len(origins) >= MAX_ORIGINS_PER_MONTH:
+                    tag = OTHER_ORIGINS
+                origins[tag] += 1
+        pairs = self.open_days.get(day)
+        if pairs is None:
+            if day in self.closed:
+                self.late.add(day)
+                return
+            pairs = self.open_days[day] = set()
+        pairs.add((address, agent))
+
+    def _malformed(self, report: SourceReport, number: int) -> None:
+        report.malformed += 1
+        if len(report.malformed_lines) < FIRST_LINES_REPORTED:
+            report.malformed_lines.append(number)
+
+    def close_days_before(self, minute: int) -> None:
+        """Drop the visitor sets of the days that ended before `minute`; keep their counts."""
+        if self.only_days is not None:
+            return
+        for day in [day for day in self.open_days if self.day_end(day) <= minute]:
+            self.day_visitors[day] = len(self.open_days.pop(day))
+            self.closed.add(day)
+
+    def day_end(self, day: datetime.date) -> int:
+        """The minute (since the epoch) at which `day` ends in the site's zone."""
+        end = self._day_end.get(day)
+        if end is None:
+            midnight = datetime.datetime.combine(day + datetime.timedelta(days=1),
+                                                 datetime.time(), self.zone)
+            end = self._day_end[day] = int(midnight.timestamp()) // 60
+        return end
+
+    def finish(self) -> None:
+        for day, pairs in self.open_days.items():
+            self.day_visitors[day] = len(pairs)
+        self.open_days = {}
+
+
+def _origin(query: bytes) -> str | None:
+    """The tag of `origen=<tag>` in a query; OTHER_ORIGINS for a tag that is not a slug."""
+    for part in query.split(b"&"):
+        if part.startswith(b"origen="):
+            raw = part[7:]
+            if b"%" in raw:
+                raw = unquote_to_bytes(raw)
+            tag = raw.decode("ascii", "replace")
+            return tag if len(tag) <= MAX_NAME and TAG.fullmatch(tag) else OTHER_ORIGINS
+    return None
+
+
+def first_minute(lines: Iterable[bytes], counter: VisitCounter) -> int | None:
+    """The minute of the first line that carries a readable time."""
+    for line in lines:
+        found = TIMESTAMP.search(line[:MAX_LINE])
+        moment = found and counter.time_of(found[1], found[2])
+        if moment:
+            return moment[0]
+    return None
+
+
+def count_visits(sources: list[LogSource], timezone: str,
+                 robots: CrawlerDetect | None = None) -> Counted:
+    """Every month's figures from these logs, whatever the order they are given in."""
+    robots = robots or CrawlerDetect()
+    counter = VisitCounter(timezone, robots)
+    reports = _merge(sources, counter)
+    counter.finish()
+    late = sorted(counter.late)
+    if late:  # a file went back in time more than LATE_MINUTES: count those days again
+        again = VisitCounter(timezone, robots, only_days=set(late))
+        _merge(sources, again, quiet=True)
+        again.finish()
+        counter.day_visitors.update(again.day_visitors)
+    for day, visitors in counter.day_visitors.items():
+        counter.month(day).visitantes += visitors
+    months = {mes: counter.months[mes] for mes in sorted(counter.months)}
+    return Counted(months, reports, len(late))
+
+
+def _merge(sources: list[LogSource], counter: VisitCounter,
+           quiet: bool = False) -> list[SourceReport]:
+    """Read the files side by side, always the one furthest behind in time."""
+    earliest = -(2**62)
+    order = sorted(sources, key=lambda source: (source.first_minute is not None,
+                                                source.first_minute or 0))
+    reports = {source.name: SourceReport(source.name) for source in order}
+    pending = list(order)
+    active: list[list] = []  # [minute reached, position, source, its chunks]
+    while pending or active:
+        reached = min((item[0] for item in active), default=None)
+        while pending and (reached is None or (pending[0].first_minute or earliest) <= reached):
+            source = pending.pop(0)
+            start = source.first_minute if source.first_minute is not None else earliest
+            active.append([start, len(active), source, source.chunks()])
+            reached = start if reached is None else min(reached, start)
+        current = min(active, key=lambda item: (item[0], item[1]))
+        report = reports[current[2].name]
+        try:
+            first_line, lines = next(current[3])
+        except StopIteration:
+            active.remove(current)
+            continue
+        except LogReadError as error:
+            report.error = str(error)
+            active.remove(current)
+            continue
+        latest = counter.feed(first_line, lines, report)
+        if latest is not None and latest > current[0]:
+            current[0] = latest
+        horizon = min([item[0] for item in active]
+                      + [source.first_minute for source in pending[:1]
+                         if source.first_minute is not None])
+        counter.close_days_before(horizon - LATE_MINUTES)
+    return [reports[source.name] for source in sources] if not quiet else []
+
+
+class LogReadError(Exception):
+    """A file stopped being readable partway (a cut .gz); the message is in Spanish."""
+
+
+def month_yaml(figures: dict) -> str:
+    """The text of visitas/AAAA-MM.yml: counts only, every key quoted (YAML 1.1 reads an
+    unquoted `no` as false)."""
+    lines = [
+        "# Cifras de visitas del sitio web, calculadas con `invoke visitas` a partir de los",
+        "# registros del servidor. No edite este archivo: vuelva a ejecutar la orden.",
+        f'mes: "{figures["mes"]}"',
+        f'visitas: {figures["visitas"]}',
+        f'visitantes: {figures["visitantes"]}',
+    ]
+    for name in ("secciones", "origenes"):
+        values = figures[name]
+        if not values:
+            lines.append(f"{name}: {{}}")
+            continue
+        lines.append(f"{name}:")
+        lines += [f'  "{key}": {value}' for key, value in values.items()]
+    return "\n".join(lines) + "\n"
