@@ -30,6 +30,7 @@ from municipal.content.model import site_url  # noqa: E402
 from municipal.content.validation import InvalidContent, check_content, report  # noqa: E402
 from municipal.indicators.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
 from municipal.indicators.computation import to_csv, to_json  # noqa: E402
+from municipal.indicators.visits_view import with_visits  # noqa: E402
 from municipal.outreach import visits as visit_logs  # noqa: E402
 from municipal.publishing.build import BuildFailed, BuildInterrupted, BuildRefused, build_site  # noqa: E402
 from municipal.publishing.build_safety import UnsafeBuild, check_content_folder  # noqa: E402
@@ -132,7 +133,7 @@ def indicadores(c, contenido=DEFAULT_CONTENT, hasta=None, formato="tabla"):
     document, reason = indicators_of(site.content_dir, site.plan, site.office_ids,
                                      TIMEZONE, cut)
     if formato == "json":
-        print(to_json(document), end="")
+        print(to_json(with_visits(document, site.visitas)), end="")
     elif formato == "csv":
         print(to_csv(document), end="")
     else:

@@ -242,6 +242,8 @@ def _check_visits(report: FileReport, relpath: str, document: YamlDocument) -> N
             report.add(document.line_of((name,)), name, (
                 f"las visitas de {name} suman {total} y deben sumar {relation} visitas "
                 f"({visitas}): vuelva a ejecutar invoke visitas"))
+    if not report.problems:
+        report.facts["cifras"] = data
 
 
 def _is_integer(value) -> bool:

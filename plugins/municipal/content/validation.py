@@ -53,12 +53,17 @@ def check_content(content_dir: Path, *, today: datetime.date | None = None,
     findings: list[tuple[str, int, str, str]] = []
     found = discover(content_dir)
     site_reports = _check_site_files(site, found, findings)
-    _check_site_folder_files(site, found, findings)
     site.files = {file.relpath: file for file in found.files}
     findings += [(stray.relpath, 1, "", stray.reason) for stray in found.strays]
     cache = ValidationCache(cache_file_for(content_dir) if use_cache else None)
     reports = _check_files(found.files, cache, processes)
+    visit_reports = _check_files(_site_folder_files(content_dir, found), cache, processes)
     cache.save()
+    for file, file_report in visit_reports:
+        findings += [(file.relpath, *problem) for problem in file_report.problems]
+        if "cifras" in file_report.facts:
+            site.visitas.append(file_report.facts["cifras"])
+    site.visitas.sort(key=lambda figures: figures["mes"])
     for file, file_report in reports:
         findings += [(file.relpath, *problem) for problem in file_report.problems]
     inputs = SiteInputs(site.site_documents, site_reports, reports, found.attachments,
@@ -118,20 +123,12 @@ def _check_site_files(site: Site, found: Discovery,
     return reports
 
 
-def _check_site_folder_files(site: Site, found: Discovery, findings: list) -> None:
-    """Check content/visitas/AAAA-MM.yml; keep the figures of the valid ones, by month."""
-    for relpath in found.site_folder_files:
-        kind = relpath.split("/", 1)[0]
-        try:
-            raw = read_bytes(site.content_dir / relpath)
-        except SourceError as error:
-            findings.append((relpath, error.line, "", error.message))
-            continue
-        file_report, document = check_document(relpath, kind, raw)
-        findings += [(relpath, *problem) for problem in file_report.problems]
-        if document is not None and not file_report.problems:
-            site.visitas.append(document.data)
-    site.visitas.sort(key=lambda figures: figures["mes"])
+def _site_folder_files(content_dir: Path, found: Discovery) -> list[ContentFile]:
+    """content/visitas/AAAA-MM.yml as files of no office: checked and cached like the
+    others, kept out of the cross-file rules (their figures come back as the fact
+    `cifras`, see file_checks._check_visits)."""
+    return [ContentFile(content_dir, relpath, relpath.split("/", 1)[0], "")
+            for relpath in found.site_folder_files]
 
 
 def _mapping(site: Site, name: str) -> dict:

@@ -14,7 +14,7 @@ from pelican.generators import Generator
 from ..site.readers import SITE_SETTING
 from .compliance import Compliance, cutoff, indicators_of
 from .computation import to_csv, to_json
-from .visits_view import visits_json, visits_view
+from .visits_view import visits_view, with_visits
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ class CumplimientoGenerator(Generator):
         office_names = {office["id"]: office["nombre"] for office in site.oficinas}
         self.context["cumplimiento"] = Compliance(document, reason, site.plan, office_names,
                                                   visits=visits_view(site.visitas))
-        self.visits = visits_json(site.visitas)
+        self.visits = site.visitas
 
     def generate_output(self, writer):
         compliance = self.context["cumplimiento"]
@@ -47,7 +47,7 @@ class CumplimientoGenerator(Generator):
             self.context, relative_urls=self.settings["RELATIVE_URLS"],
             url=self.settings["CUMPLIMIENTO_URL"],
         )
-        published = {**compliance.document, "visitas": self.visits}
+        published = with_visits(compliance.document, self.visits)
         for name, text in (("cumplimiento.json", to_json(published)),
                            ("cumplimiento.csv", to_csv(compliance.document))):
             path = Path(self.output_path) / name

@@ -29,6 +29,13 @@ def visits_json(visitas: list[dict]) -> list[dict]:
             for month in sorted(visitas, key=lambda month: month["mes"])]
 
 
+def with_visits(document: dict, visitas: list[dict]) -> dict:
+    """The indicators document with `"visitas"` when content/visitas/ has figures: what
+    cumplimiento.json and `invoke indicadores --formato json` print (without visits,
+    exactly the document of DESIGN.md §5)."""
+    return {**document, "visitas": visits_json(visitas)} if visitas else document
+
+
 def month_name(mes: str) -> str:
     """"2026-10" → "octubre de 2026"."""
     return f"{MONTHS[int(mes[5:]) - 1]} de {mes[:4]}"
