@@ -93,36 +93,53 @@ class LogFile:
         number, leftover, skipping = 1, b"", False
         with self._open() as stream:
             while True:
-                try:
-                    data = stream.read(CHUNK_BYTES)
-                except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-                    raise LogReadError(
-                        "el archivo comprimido (.gz) está cortado o dañado; se contaron las "
-                        "líneas leídas hasta ese punto") from error
-                except OSError as error:
-                    raise LogReadError(
-                        f"se dejó de poder leer ({error.strerror or error}); se contaron las "
-                        "líneas leídas hasta ese punto") from error
-                if not data:
+                data, error = _read(stream)
+                if not data and error is None:
                     break
                 lines = []
                 if skipping:  # the rest of a line too long to be a log line
                     end = data.find(b"\n")
-                    if end < 0:
+                    if end < 0 and error is None:
                         continue
-                    data, skipping = data[end + 1:], False
+                    data, skipping = (data[end + 1:] if end >= 0 else b""), False
                     lines.append(b"\0")  # counted as one line that did not parse
                 parts = (leftover + data).split(b"\n")
                 leftover = parts.pop()
                 lines += parts
                 if len(leftover) > MAX_LINE:
                     leftover, skipping = b"", True
+                if error is not None and leftover:  # the line the file was cut in
+                    lines.append(leftover)
                 if lines:
                     yield number, lines
                     number += len(lines)
+                if error is not None:
+                    raise LogReadError(error)
         tail = [b"\0"] if skipping else ([leftover] if leftover else [])
         if tail:
             yield number, tail
+
+
+def _read(stream) -> tuple[bytes, str | None]:
+    """About CHUNK_BYTES of the file, and why reading stopped early (or None).
+
+    Reads piece by piece (read1), so that a file cut short still gives what came before
+    the cut (GzipFile.read(n) would drop it)."""
+    pieces, size = [], 0
+    try:
+        while size < CHUNK_BYTES:
+            piece = stream.read1(CHUNK_BYTES - size)
+            if not piece:
+                break
+            pieces.append(piece)
+            size += len(piece)
+    except (EOFError, gzip.BadGzipFile, zlib.error):
+        return b"".join(pieces), ("el archivo comprimido (.gz) está cortado o dañado; se "
+                                  "contaron las líneas leídas hasta ese punto")
+    except OSError as error:
+        return b"".join(pieces), (f"se dejó de poder leer ({error.strerror or error}); se "
+                                  "contaron las líneas leídas hasta ese punto")
+    return b"".join(pieces), None
 
 
 def log_files(registros: str) -> tuple[list[Path], list[str]]:
@@ -213,9 +230,10 @@ def _report_sources(counted: Counted, outcome: Outcome) -> None:
         if report.malformed:
             numbers = ", ".join(str(number) for number in report.malformed_lines)
             more = ", ..." if report.malformed > len(report.malformed_lines) else ""
+            which = "línea" if report.malformed == 1 else "líneas"
             outcome.warnings.append(
                 f"{report.name}: {_number(report.malformed)} de {_number(report.lines)} "
-                f"líneas no tienen el formato combinado y no se contaron (líneas {numbers}"
+                f"líneas no tienen el formato combinado y no se contaron ({which} {numbers}"
                 f"{more})")
         if report.error:
             outcome.warnings.append(f"{report.name}: {report.error}")
