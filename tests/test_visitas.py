@@ -177,19 +177,32 @@ def test_a_whole_month_has_no_warning(tmp_path, content):
     assert written(content)["2026-09.yml"]["visitantes"] == 2  # two days, one pair each
 
 
-def test_logs_of_two_servers_covering_the_same_days_count_a_visitor_once_a_day(tmp_path):
-    """The same pair on the same day in two files is one visitor; the days overlap."""
+def test_logs_of_two_servers_covering_the_same_days_count_a_visitor_once_a_day(
+        tmp_path, monkeypatch):
+    """The same pair on the same day in two files is one visitor. The files cover the same
+    six days: they are read side by side, so only the days being read stay open."""
+    monkeypatch.setattr(command, "CHUNK_BYTES", 100)
+    open_days = []
+    close = VisitCounter.close_days_before
+
+    def recording_close(self, minute):
+        close(self, minute)
+        open_days.append(len(self.open_days))
+
+    monkeypatch.setattr(VisitCounter, "close_days_before", recording_close)
     one, two = tmp_path / "servidor-1.log", tmp_path / "servidor-2.log"
+    days = range(1, 7)
     one.write_text("\n".join(
         line("192.0.2.10", f"0{day}/Nov/2026:{hour:02d}:00:00 -0500", "GET / HTTP/1.1", 200,
-             FIREFOX) for day in (1, 2, 3) for hour in (8, 20)) + "\n", encoding="utf-8")
+             FIREFOX) for day in days for hour in (8, 20)) + "\n", encoding="utf-8")
     two.write_text("\n".join(
         line("192.0.2.10", f"0{day}/Nov/2026:{hour:02d}:00:00 -0500", "GET /tramites/ HTTP/1.1",
-             200, FIREFOX) for day in (1, 2, 3) for hour in (9, 21)) + "\n", encoding="utf-8")
+             200, FIREFOX) for day in days for hour in (9, 21)) + "\n", encoding="utf-8")
     result = count_visits([LogFile(path, VisitCounter(ZONE)) for path in (two, one)], ZONE)
     november = result.months["2026-11"]
-    assert (november.visitas, november.visitantes) == (12, 3)
+    assert (november.visitas, november.visitantes) == (24, 6)
     assert result.late_days == 0
+    assert max(open_days) <= 2
 
 
 def test_a_line_far_back_in_time_is_counted_exactly_in_a_second_pass(tmp_path, monkeypatch):
@@ -198,12 +211,14 @@ def test_a_line_far_back_in_time_is_counted_exactly_in_a_second_pass(tmp_path, m
     log.write_text("\n".join([
         line("192.0.2.10", "01/Nov/2026:10:00:00 -0500", "GET / HTTP/1.1", 200, FIREFOX),
         line("2001:db8::7", "03/Nov/2026:10:00:00 -0500", "GET / HTTP/1.1", 200, ANDROID),
-        # two days back: Nov 1 was already closed; the same pair as Nov 1's first line
+        # two days back, when Nov 1 was closed: the pair of Nov 1's first line (not a new
+        # visitor) and a new pair (a new visitor)
         line("192.0.2.10", "01/Nov/2026:11:00:00 -0500", "GET / HTTP/1.1", 200, FIREFOX),
+        line("203.0.113.9", "01/Nov/2026:12:00:00 -0500", "GET / HTTP/1.1", 200, FIREFOX),
     ]) + "\n", encoding="utf-8")
     result = count_visits([LogFile(log, VisitCounter(ZONE))], ZONE)
     november = result.months["2026-11"]
-    assert (november.visitas, november.visitantes) == (3, 2)  # Nov 1: 1 pair, Nov 3: 1 pair
+    assert (november.visitas, november.visitantes) == (4, 3)  # Nov 1: 2 pairs, Nov 3: 1
     assert result.late_days == 1
 
 
