@@ -253,7 +253,7 @@ class VisitCounter:
         One loop, its branches inline: a function call per line would cost a tenth more.
         """
         match, time_of, is_robot = LINE.match, self.time_of, self._is_robot
-        sections, only_days = self._sections, self.only_days
+        sections, only_days, times = self._sections, self.only_days, self._times
         latest = last_day = figures = pairs = None
         report.lines += len(lines)
         if lines and max(map(len, lines)) > MAX_LINE:
@@ -262,24 +262,28 @@ class VisitCounter:
             parsed = match(line)
             if parsed is None or parsed[7][-1:] == b"\\":
                 parsed = ESCAPED_LINE.match(line)
-            moment = parsed and time_of(parsed[2], parsed[3], parsed[4])
-            if not moment:
-                if line.strip():
+                if parsed is None:
+                    if line.strip():
+                        self._malformed(report, first_line + index)
+                    continue
+            address, hour, minute, offset, request, status, agent = parsed.groups()
+            moment = times.get((hour, offset))  # the usual case: a known whole hour
+            if moment is None or moment.__class__ is not tuple:
+                moment = time_of(hour, minute, offset)
+                if not moment:
                     self._malformed(report, first_line + index)
-                continue
+                    continue
             minute, day = moment
             if latest is None or minute > latest:
                 latest = minute
             if day != last_day:
                 last_day, figures, pairs = day, self.month(day), self._pairs(day)
                 figures.days.add(day.day)
-            request = parsed[5]
-            if request[:4] != b"GET " or parsed[6] not in VISIT_STATUS:
+            if request[:4] != b"GET " or status not in VISIT_STATUS:
                 continue
             path, _, query = request[4:].split(b" ", 1)[0].partition(b"?")
             if path[:1] != b"/" or not (path[-1:] == b"/" or path.endswith(b".html")):
                 continue
-            agent = parsed[7]
             robot = is_robot.get(agent)
             if robot is None:
                 robot = self.robot(agent)
@@ -289,7 +293,7 @@ class VisitCounter:
                 figures.add_visit(sections.get(path.split(b"/", 2)[1]) or self.section(path),
                                   query)
             if pairs is not None:
-                pairs.add((parsed[1], agent))
+                pairs.add((address, agent))
             elif only_days is None:
                 self.late.add(day)
         return latest
