@@ -420,3 +420,11 @@ def test_the_log_files_are_read_as_named_without_following_into_folders(tmp_path
     os.mkfifo(folder / "tuberia")
     files, skipped = command.log_files(str(folder))
     assert skipped == [f"{folder / 'tuberia'}: no es un archivo normal; no se lee"]
+
+
+def test_logs_inside_the_content_folder_are_counted_with_a_warning(logs, content):
+    inside = content / "registros"
+    logs.rename(inside)
+    outcome = run(str(inside), content, ZONE)
+    assert any("están dentro de content/; muévalos fuera" in text for text in outcome.warnings)
+    assert written(content)["2026-10.yml"] == OCTOBER

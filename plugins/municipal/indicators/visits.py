@@ -67,7 +67,9 @@ MAX_LINE = 32 * 1024
 """A longer line is not a log line (nginx and Apache cut far shorter)."""
 LATE_MINUTES = 6 * 60
 CACHE_LIMIT = 50_000
-"""Entries kept in the user agent and time caches before they are emptied."""
+"""Entries kept in the user agent and section caches before they are emptied."""
+TIME_CACHE_LIMIT = 2_000
+"""Hours kept in the time cache (a log has one entry an hour): about three months."""
 FIRST_LINES_REPORTED = 5
 
 
@@ -172,7 +174,7 @@ class VisitCounter:
         key = (hour, offset)
         known = self._times.get(key)
         if known is None:
-            if len(self._times) > CACHE_LIMIT:
+            if len(self._times) > TIME_CACHE_LIMIT:
                 self._times.clear()
             known = self._times[key] = self._hour(hour, offset)
         if known is SPLIT_HOUR:
@@ -319,6 +321,7 @@ class VisitCounter:
         for day in [day for day in self.open_days if self.day_end(day) <= minute]:
             self.day_visitors[day] = len(self.open_days.pop(day))
             self.closed.add(day)
+            del self._day_end[day]
 
     def day_end(self, day: datetime.date) -> int:
         """The minute (since the epoch) at which `day` ends in the site's zone."""

@@ -187,6 +187,12 @@ def run(registros: str, content_dir: Path, timezone: str) -> Outcome:
     folder = _visits_folder(Path(content_dir))
     files, skipped = log_files(registros)
     outcome.warnings += skipped
+    inside = [path for path in files if path.resolve().is_relative_to(folder.parent.resolve())]
+    if inside:
+        outcome.warnings.append(
+            f"{inside[0]}: los registros tienen direcciones de personas y están dentro de "
+            f"{content_dir.name}/; muévalos fuera de esa carpeta para que nunca se publiquen "
+            "ni se guarden en el repositorio")
     probe = VisitCounter(timezone)
     sources = []
     for path in files:
