@@ -428,3 +428,15 @@ def test_logs_inside_the_content_folder_are_counted_with_a_warning(logs, content
     outcome = run(str(inside), content, ZONE)
     assert any("están dentro de content/; muévalos fuera" in text for text in outcome.warnings)
     assert written(content)["2026-10.yml"] == OCTOBER
+
+
+def test_apache_escaped_quotes_in_the_request_and_referer(tmp_path, content):
+    log = tmp_path / "access_log"
+    log.write_text(
+        '203.0.113.9 - - [02/Nov/2026:13:00:00 -0500] "GET /buscar/?q=\\"agua\\" HTTP/1.1" '
+        '200 99 "https://example.org/?q=\\"x\\"" "Mozilla/5.0 (X11; Linux x86_64)"\n',
+        encoding="utf-8")
+    run(str(log), content, ZONE)
+    assert written(content)["2026-11.yml"] == {
+        "mes": "2026-11", "visitas": 1, "visitantes": 1, "secciones": {"buscar": 1},
+        "origenes": {}}

@@ -182,3 +182,18 @@ def test_the_page_is_valid_html(visits_site):
     messages = [message for message in json.loads(result.stdout)["messages"]
                 if message.get("type") != "info"]
     assert messages == []
+
+
+def test_a_new_month_of_visits_rebuilds_the_page(tmp_path):
+    """The incremental build must not keep a compliance page made with older figures."""
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    (content / "visitas").mkdir()
+    (content / "visitas" / "2026-10.yml").write_text(yaml_text(FILES[22]), encoding="utf-8")
+    output = tmp_path / "output"
+    build_site(content, output, PREVIEW_SETTINGS)
+    (content / "visitas" / "2026-11.yml").write_text(yaml_text(FILES[23]), encoding="utf-8")
+    build_site(content, output, PREVIEW_SETTINGS)
+    rows = cells(table_captioned(BuiltSite(output).page("/cumplimiento/"), "Visitas por mes"))
+    assert rows == [["octubre de 2026", "23.000", "9.200"],
+                    ["noviembre de 2026", "24.000", "9.600"]]
