@@ -418,8 +418,12 @@ def test_the_log_files_are_read_as_named_without_following_into_folders(tmp_path
     assert files == [folder / "access.log"]
     assert skipped == []
     os.mkfifo(folder / "tuberia")
+    (folder / "otro-nombre.log").symlink_to(folder / "access.log")
     files, skipped = command.log_files(str(folder))
-    assert skipped == [f"{folder / 'tuberia'}: no es un archivo normal; no se lee"]
+    assert files == [folder / "access.log"]
+    assert skipped == [
+        f"{folder / 'otro-nombre.log'}: es el mismo archivo que otro de la lista; se lee una "
+        "sola vez", f"{folder / 'tuberia'}: no es un archivo normal; no se lee"]
 
 
 def test_logs_inside_the_content_folder_are_counted_with_a_warning(logs, content):

@@ -5,7 +5,7 @@ A **visita** is a GET answered 200 or 304 for a page (its path, query removed, e
 **visitantes** counts, for each day in the site's time zone, the distinct (address,
 user agent) pairs that made a visita, summed over the month's days.
 
-Nothing here opens a file: a `LogSource` (outreach/logs.py) hands over chunks of
+Nothing here opens a file: a `LogSource` (outreach/visits.py) hands over chunks of
 lines. Memory does not grow with the number of lines: the (address, user agent) pairs
 are kept per day and a day's set is dropped (only its count stays) as soon as no
 file can still hold lines of that day. Files are read side by side, always advancing
@@ -66,6 +66,7 @@ a flood of made-up tags must not grow memory; later new tags count under `otros`
 MAX_LINE = 32 * 1024
 """A longer line is not a log line (nginx and Apache cut far shorter)."""
 LATE_MINUTES = 6 * 60
+EARLIEST = -(2**62)
 CACHE_LIMIT = 50_000
 """Entries kept in the user agent and section caches before they are emptied."""
 TIME_CACHE_LIMIT = 2_000
@@ -74,7 +75,7 @@ FIRST_LINES_REPORTED = 5
 
 
 class LogSource(Protocol):
-    """One log file as the counter reads it (outreach/logs.py)."""
+    """One log file as the counter reads it (outreach/visits.py: `LogFile`)."""
 
     name: str
     first_minute: int | None  # minute (since the epoch) of its first readable line
@@ -382,19 +383,18 @@ def count_visits(sources: list[LogSource], timezone: str,
 def _merge(sources: list[LogSource], counter: VisitCounter,
            quiet: bool = False) -> list[SourceReport]:
     """Read the files side by side, always the one furthest behind in time."""
-    earliest = -(2**62)
-    order = sorted(sources, key=lambda source: (source.first_minute is not None,
-                                                source.first_minute or 0))
-    reports = {source.name: SourceReport(source.name) for source in order}
-    pending = list(order)
+    def start(source: LogSource) -> int:  # a file with no readable time goes first
+        return EARLIEST if source.first_minute is None else source.first_minute
+
+    reports = {source.name: SourceReport(source.name) for source in sources}
+    pending = sorted(sources, key=start)
     active: list[list] = []  # [minute reached, position, source, its chunks]
     while pending or active:
         reached = min((item[0] for item in active), default=None)
-        while pending and (reached is None or (pending[0].first_minute or earliest) <= reached):
+        while pending and (reached is None or start(pending[0]) <= reached):
             source = pending.pop(0)
-            start = source.first_minute if source.first_minute is not None else earliest
-            active.append([start, len(active), source, source.chunks()])
-            reached = start if reached is None else min(reached, start)
+            active.append([start(source), len(active), source, source.chunks()])
+            reached = active[-1][0] if reached is None else min(reached, active[-1][0])
         current = min(active, key=lambda item: (item[0], item[1]))
         report = reports[current[2].name]
         try:
@@ -409,9 +409,7 @@ def _merge(sources: list[LogSource], counter: VisitCounter,
         latest = counter.feed(first_line, lines, report)
         if latest is not None and latest > current[0]:
             current[0] = latest
-        horizon = min([item[0] for item in active]
-                      + [source.first_minute for source in pending[:1]
-                         if source.first_minute is not None])
+        horizon = min([item[0] for item in active] + [start(source) for source in pending[:1]])
         counter.close_days_before(horizon - LATE_MINUTES)
     return [reports[source.name] for source in sources] if not quiet else []
 

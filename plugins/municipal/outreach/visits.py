@@ -165,14 +165,19 @@ def log_files(registros: str) -> tuple[list[Path], list[str]]:
         raise NothingToRead(
             f"{registros} no existe; indique un archivo de registro, una carpeta o un patrón "
             'entre comillas, por ejemplo "/var/log/nginx/access.log*"')
-    files, skipped = [], []
+    files, skipped, seen = [], [], set()
     for candidate in candidates:
         try:
-            mode = candidate.stat().st_mode
+            status = candidate.stat()
         except OSError as error:
             skipped.append(f"{candidate}: no se pudo leer ({error.strerror})")
             continue
-        if stat.S_ISREG(mode):
+        mode = status.st_mode
+        if (status.st_dev, status.st_ino) in seen:  # a link to a file already listed
+            skipped.append(f"{candidate}: es el mismo archivo que otro de la lista; se lee "
+                           "una sola vez")
+        elif stat.S_ISREG(mode):
+            seen.add((status.st_dev, status.st_ino))
             files.append(candidate)
         elif not stat.S_ISDIR(mode):
             skipped.append(f"{candidate}: no es un archivo normal; no se lee")
