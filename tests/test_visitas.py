@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
+from municipal.content.file_checks import check_file
 from municipal.indicators.visits import SourceReport, VisitCounter, count_visits
 from municipal.outreach import visits as command
 from municipal.outreach.visits import LogFile, NothingToRead, run
@@ -444,3 +445,20 @@ def test_apache_escaped_quotes_in_the_request_and_referer(tmp_path, content):
     assert written(content)["2026-11.yml"] == {
         "mes": "2026-11", "visitas": 1, "visitantes": 1, "secciones": {"buscar": 1},
         "origenes": {}}
+
+
+def test_what_the_command_writes_passes_the_validator(logs, tmp_path, content):
+    robots_only = tmp_path / "robots.log"
+    robots_only.write_text(
+        line("66.249.66.1", "05/Dec/2026:10:00:00 -0500", "GET / HTTP/1.1", 200, GOOGLEBOT)
+        + "\n", encoding="utf-8")
+    run(str(logs), content, ZONE)
+    run(str(robots_only), content, ZONE)
+    files = written(content)
+    assert files["2026-12.yml"] == {"mes": "2026-12", "visitas": 0, "visitantes": 0,
+                                    "secciones": {}, "origenes": {}}
+    for name, figures in files.items():
+        raw = (content / "visitas" / name).read_bytes()
+        report = check_file(f"visitas/{name}", "visitas", raw)
+        assert report.problems == []
+        assert report.facts["cifras"] == figures
