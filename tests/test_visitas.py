@@ -462,3 +462,20 @@ def test_what_the_command_writes_passes_the_validator(logs, tmp_path, content):
         report = check_file(f"visitas/{name}", "visitas", raw)
         assert report.problems == []
         assert report.facts["cifras"] == figures
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=400), st.booleans())
+def test_random_files_end_in_figures_or_a_clear_error(tmp_path_factory, data, compressed):
+    folder = tmp_path_factory.mktemp("aleatorio")
+    content = folder / "content"
+    content.mkdir()
+    log = folder / "access.log"
+    log.write_bytes(gzip.compress(data)[: len(data) // 2 + 10] if compressed else data)
+    try:
+        outcome = run(str(log), content, ZONE)
+    except NothingToRead as error:
+        assert str(error)
+        assert not (content / "visitas").exists() or not any((content / "visitas").iterdir())
+    else:
+        assert outcome.written
