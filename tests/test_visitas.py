@@ -479,3 +479,18 @@ def test_random_files_end_in_figures_or_a_clear_error(tmp_path_factory, data, co
         assert not (content / "visitas").exists() or not any((content / "visitas").iterdir())
     else:
         assert outcome.written
+
+
+def test_a_file_that_stops_being_readable_is_reported(logs, content, monkeypatch):
+    opened = LogFile._open
+
+    def refuse_plain_files(self):
+        if not self.compressed and self.path.name == "access.log" and self.first_minute:
+            raise PermissionError(13, "Permiso denegado")
+        return opened(self)
+
+    monkeypatch.setattr(LogFile, "_open", refuse_plain_files)
+    outcome = run(str(logs), content, ZONE)
+    assert any(text.endswith("access.log: no se pudo leer (Permiso denegado)")
+               for text in outcome.warnings)
+    assert written(content)["2026-10.yml"] == OCTOBER  # the other file still counts

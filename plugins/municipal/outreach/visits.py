@@ -91,7 +91,11 @@ class LogFile:
 
     def chunks(self) -> Iterator[tuple[int, list[bytes]]]:
         number, leftover, skipping = 1, b"", False
-        with self._open() as stream:
+        try:
+            stream = self._open()
+        except OSError as error:  # readable when probed, not any more
+            raise LogReadError(f"no se pudo leer ({error.strerror or error})") from error
+        with stream:
             while True:
                 data, error = _read(stream)
                 if not data and error is None:
