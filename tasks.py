@@ -13,6 +13,7 @@
     invoke cartelera [--contenido DIR] [--tamano A4|A3|carta] [--origen ETIQUETA] [--tramite SLUG]
                      [--salida PDF]
     invoke invitacion EVENTO --destinatarios CSV [--contenido DIR] [--salida DIR] [--enviar]
+    invoke visitas REGISTROS [--contenido DIR]
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from municipal.content.validation import InvalidContent, check_content, report  
 from municipal.content.yaml_loader import SourceError, parse_yaml, read_text  # noqa: E402
 from municipal.indicators.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
 from municipal.indicators.computation import to_csv, to_json  # noqa: E402
+from municipal.indicators.visits_view import with_visits  # noqa: E402
+from municipal.outreach import visits as visit_logs  # noqa: E402
 from municipal.publishing.build import BuildFailed, BuildInterrupted, BuildRefused, build_site  # noqa: E402
 from municipal.publishing.build_safety import UnsafeBuild, check_content_folder  # noqa: E402
 from municipal.publishing.publish import publish, revert_from  # noqa: E402
@@ -143,7 +146,7 @@ def indicadores(c, contenido=DEFAULT_CONTENT, hasta=None, formato="tabla"):
     document, reason = indicators_of(site.content_dir, site.plan, site.office_ids,
                                      TIMEZONE, cut)
     if formato == "json":
-        print(to_json(document), end="")
+        print(to_json(with_visits(document, site.visitas)), end="")
     elif formato == "csv":
         print(to_csv(document), end="")
     else:
@@ -509,6 +512,28 @@ def _today():
         return cutoff(None, TIMEZONE)
     except BadCutoff as error:
         raise Exit(f"Error: {error}.", code=2) from None
+
+
+@task(
+    help={
+        "registros": "Archivo de registro del servidor, carpeta de registros o patrón entre "
+                     'comillas (por ejemplo "/var/log/nginx/access.log*")',
+        "contenido": "Carpeta de contenido (por defecto: content)",
+    },
+)
+def visitas(c, registros, contenido=DEFAULT_CONTENT):
+    """Cuenta las visitas del sitio en los registros del servidor y escribe content/visitas/."""
+    try:
+        outcome = visit_logs.run(registros, ROOT / contenido, TIMEZONE)
+    except visit_logs.NothingToRead as error:
+        for line in error.details:
+            print(f"Aviso: {line}.", file=sys.stderr)
+        print(f"Error: {error}.", file=sys.stderr)
+        raise Exit(code=1) from None
+    for line in outcome.messages:
+        print(line)
+    for line in outcome.warnings:
+        print(f"Aviso: {line}.", file=sys.stderr)
 
 
 def _content_folder(contenido: str) -> Path:

@@ -104,3 +104,21 @@ def test_the_small_benchmark_prints_every_variant():
     assert "(c)/(b) = " in summary
     assert "(c)/(d) = " in summary
     assert "nproc" in result.stdout
+
+
+def test_the_small_visits_benchmark_prints_speed_and_memory():
+    result = subprocess.run([sys.executable, "bench/visitas.py", "--small"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    output = result.stdout
+    assert "Registro: 20,000 líneas" in output
+    for row in ("(1) lectura simple", "(2) count_visits"):
+        figures = re.search(rf"^{re.escape(row)}.*?([\d.]+)\s+([\d,]+)\s+([\d.]+)\s+([\d,]+)$",
+                            output, re.MULTILINE)
+        assert figures, f"falta la fila {row}:\n{output}"
+        assert int(figures[2].replace(",", "")) > 0
+    assert re.search(r"^\(2\)/\(1\) = [\d.]+ \(reloj\)", output, re.MULTILINE)
+    visits = re.search(r"(\d+) meses, ([\d,]+) visitas, ([\d,]+) visitantes", output)
+    assert visits and int(visits[2].replace(",", "")) > 0
+    assert re.search(r"razón 20,000/5,000 líneas: tracemalloc [\d.]+, ru_maxrss [\d.]+",
+                     output)

@@ -50,6 +50,8 @@ def test_the_layers_are_kept_on_this_tree():
     ("transparency/matrix.py", "from ..publishing import ftp", "Capas del complemento"),
     ("transparency/matrix.py", "from ..outreach import poster", "Capas del complemento"),
     ("outreach/poster.py", "from ..publishing import ftp", "Capas del complemento"),
+    ("indicators/visits.py", "from ..outreach import visits", "Capas del complemento"),
+    ("outreach/visits.py", "from ..publishing import ftp", "Capas del complemento"),
     ("site/images.py", "import tasks", "no importa tasks.py"),
     ("staff/secop.py", "from ..site import readers", "Capas del complemento"),
     ("content/model.py", "from ..staff import secop", "Capas del complemento"),

@@ -27,6 +27,7 @@ DESIGN_FIELDS = {
     "contrato": "referencia proceso modalidad tipo objeto valor contratista fecha_firma "
                 "fecha_inicio fecha_fin fecha_cierre estado supervisor url_secop documentos "
                 "ejecucion adiciones",
+    "visitas": "mes visitas visitantes secciones origenes",
 }
 DESIGN_REQUIRED = {
     "entidad": "nombre nit departamento municipio direccion telefono horario correo_contacto "
@@ -39,6 +40,7 @@ DESIGN_REQUIRED = {
     "pagina": "titulo",
     "tramite": "nombre descripcion dirigido_a requisitos costo tiempo_respuesta canales",
     "contrato": "referencia modalidad tipo objeto valor estado",
+    "visitas": "mes visitas visitantes",
 }
 NEEDS_MESSAGE = ("pattern", "oneOf", "anyOf", "not", "x-linea")
 

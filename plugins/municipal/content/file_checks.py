@@ -22,6 +22,7 @@ from .yaml_loader import SourceError, YamlDocument, decode_text, parse_yaml, spl
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 NEWS_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
+MONTH_NAME = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 CONTRACT_DATES = ("fecha_firma", "fecha_inicio", "fecha_fin")
 LOOKALIKE_HYPHENS = re.compile(r"\s*[-\u2010-\u2015\u2043\u2212\ufe58\ufe63\uff0d]\s*")
 """The hyphen, the dashes and minus signs that look like it, and the spaces around them."""
@@ -233,6 +234,45 @@ def _check_amount_paid(report: FileReport, data: dict, document: YamlDocument) -
         ))
 
 
+def _check_visits(report: FileReport, relpath: str, document: YamlDocument) -> None:
+    """visitas/AAAA-MM.yml: the name is the month, and the counts agree with each other.
+
+    Each visitor of a day made at least one visit that day, so visitantes ≤ visitas;
+    every visit has exactly one section, and at most one origin.
+    """
+    data = _mapping(document)
+    stem = _stem(relpath)
+    mes = data.get("mes")
+    if not MONTH_NAME.fullmatch(stem):
+        report.add(1, "", (
+            "el nombre del archivo debe ser el mes, AAAA-MM.yml (por ejemplo 2026-10.yml); "
+            "estos archivos los escribe la orden invoke visitas"))
+    elif isinstance(mes, str) and mes != stem:
+        report.add(document.line_of(("mes",)), "mes", (
+            f"el mes {mes} no coincide con el del nombre del archivo ({stem}); vuelva a "
+            "ejecutar invoke visitas en lugar de editar el archivo"))
+    visitas, visitantes = data.get("visitas"), data.get("visitantes")
+    if not _is_integer(visitas):
+        return
+    if _is_integer(visitantes) and visitantes > visitas:
+        report.add(document.line_of(("visitantes",)), "visitantes", (
+            f"hay más visitantes ({visitantes}) que visitas ({visitas}); cada visitante hizo "
+            "al menos una visita: vuelva a ejecutar invoke visitas"))
+    for name, relation in (("secciones", "lo mismo que"), ("origenes", "a lo sumo")):
+        counts = data.get(name)
+        if not isinstance(counts, dict) or not counts:
+            continue
+        if not all(_is_integer(value) for value in counts.values()):
+            continue
+        total = sum(counts.values())
+        if total > visitas or (name == "secciones" and total != visitas):
+            report.add(document.line_of((name,)), name, (
+                f"las visitas de {name} suman {total} y deben sumar {relation} visitas "
+                f"({visitas}): vuelva a ejecutar invoke visitas"))
+    if not report.problems:
+        report.facts["cifras"] = data
+
+
 def _is_integer(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -272,6 +312,7 @@ _FILE_RULES = {
     "paginas": _check_slug_name,
     "tramites": _check_slug_name,
     "contratos": _check_contract,
+    "visitas": _check_visits,
 }
 
 

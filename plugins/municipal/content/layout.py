@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 KIND_EXTENSIONS = {
@@ -20,6 +20,10 @@ KIND_EXTENSIONS = {
     "eventos": ".md",
 }
 """Content kinds (the folder names counted by plan.yml's `tipos`) and their file type."""
+
+SITE_FOLDERS = {"visitas": ".yml"}
+"""Folders of files that belong to the whole site, not to an office: content/<carpeta>/<archivo>
+(visitas/AAAA-MM.yml, written by `invoke visitas`)."""
 
 SITE_FILES = ("entidad.yml", "oficinas.yml", "plan.yml", "transparencia.yml")
 OPTIONAL_SITE_FILES = ("transparencia.yml",)  # absent: no entries
@@ -63,6 +67,7 @@ class Discovery:
     files: list[ContentFile]
     strays: list[StrayFile]
     attachments: set[str]  # relative paths, e.g. "adjuntos/hacienda/formulario.pdf"
+    site_folder_files: list[str] = field(default_factory=list)  # e.g. "visitas/2026-10.yml"
 
 
 def discover(content_dir: Path) -> Discovery:
@@ -91,7 +96,9 @@ def discover(content_dir: Path) -> Discovery:
             continue
         kind = parts[0]
         suffix = os.path.splitext(relpath)[1]
-        if kind not in KIND_EXTENSIONS:
+        if kind in SITE_FOLDERS:
+            _site_folder_file(found, relpath, kind, suffix)
+        elif kind not in KIND_EXTENSIONS:
             found.strays.append(StrayFile(relpath, _unknown_folder_reason(kind)))
         elif len(parts) != 3:
             found.strays.append(StrayFile(relpath, (
@@ -107,6 +114,19 @@ def discover(content_dir: Path) -> Discovery:
         else:
             found.files.append(ContentFile(content_dir, relpath, kind, parts[1]))
     return found
+
+
+def _site_folder_file(found: Discovery, relpath: str, kind: str, suffix: str) -> None:
+    """A file of content/visitas/: directly in the folder, with the folder's extension."""
+    if relpath.count("/") != 1:
+        found.strays.append(StrayFile(relpath, (
+            f"los archivos de {kind} van directamente en content/{kind}/, sin subcarpetas")))
+    elif suffix != SITE_FOLDERS[kind]:
+        found.strays.append(StrayFile(relpath, (
+            f"en content/{kind}/ solo van archivos {SITE_FOLDERS[kind]} (este es "
+            f"{suffix or 'un archivo sin extensión'})")))
+    else:
+        found.site_folder_files.append(relpath)
 
 
 def _visible_files(content_dir: Path):
@@ -205,5 +225,5 @@ def _top_level_reason(name: str) -> str:
 
 
 def _unknown_folder_reason(folder: str) -> str:
-    known = ", ".join([*KIND_EXTENSIONS, ATTACHMENTS_FOLDER])
+    known = ", ".join([*KIND_EXTENSIONS, *SITE_FOLDERS, ATTACHMENTS_FOLDER])
     return f'la carpeta "{folder}" no es un tipo de contenido; use una de: {known}'

@@ -52,6 +52,7 @@ class Site:
     plan: dict[str, Any] = field(default_factory=dict)
     site_documents: dict[str, YamlDocument] = field(default_factory=dict)
     files: dict[str, ContentFile] = field(default_factory=dict)  # by relpath
+    visitas: list[dict[str, Any]] = field(default_factory=list)  # visitas/AAAA-MM.yml, by mes
     problems: list[Problem] = field(default_factory=list)
     _documents: dict[str, Document] = field(default_factory=dict, repr=False)
 

@@ -38,6 +38,7 @@ SCHEMA_NAMES = {
     "oficinas.yml": "oficinas",
     "plan.yml": "plan",
     "transparencia.yml": "transparencia",
+    "visitas": "visitas",
     "noticias": "noticia",
     "eventos": "evento",
     "paginas": "pagina",

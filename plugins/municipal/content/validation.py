@@ -57,7 +57,13 @@ def check_content(content_dir: Path, *, today: datetime.date | None = None,
     findings += [(stray.relpath, 1, "", stray.reason) for stray in found.strays]
     cache = ValidationCache(cache_file_for(content_dir) if use_cache else None)
     reports = _check_files(found.files, cache, processes)
+    visit_reports = _check_files(_site_folder_files(content_dir, found), cache, processes)
     cache.save()
+    for file, file_report in visit_reports:
+        findings += [(file.relpath, *problem) for problem in file_report.problems]
+        if "cifras" in file_report.facts:
+            site.visitas.append(file_report.facts["cifras"])
+    site.visitas.sort(key=lambda figures: figures["mes"])
     for file, file_report in reports:
         findings += [(file.relpath, *problem) for problem in file_report.problems]
     inputs = SiteInputs(site.site_documents, site_reports, reports, found.attachments,
@@ -115,6 +121,14 @@ def _check_site_files(site: Site, found: Discovery,
         if isinstance(oficinas, list) else []
     site.plan = _mapping(site, "plan.yml")
     return reports
+
+
+def _site_folder_files(content_dir: Path, found: Discovery) -> list[ContentFile]:
+    """content/visitas/AAAA-MM.yml as files of no office: checked and cached like the
+    others, kept out of the cross-file rules (their figures come back as the fact
+    `cifras`, see file_checks._check_visits)."""
+    return [ContentFile(content_dir, relpath, relpath.split("/", 1)[0], "")
+            for relpath in found.site_folder_files]
 
 
 def _mapping(site: Site, name: str) -> dict:

@@ -78,8 +78,9 @@ class Compliance:
     """What the templates show of the indicators document."""
 
     def __init__(self, document: dict, reason: str, plan: dict,
-                 office_names: dict[str, str]):
+                 office_names: dict[str, str], visits=None):
         self.document = document
+        self.visits = visits  # a visits_view.VisitsView, or None without content/visitas/
         self.reason = reason
         self.hasta = datetime.date.fromisoformat(document["hasta"])
         self.has_figures = document["fuente"] == GIT and bool(document["indicadores"])
@@ -93,7 +94,9 @@ class Compliance:
 
     def page_fingerprint(self, fingerprint) -> str:
         """What pages that show these figures depend on (site/incremental.py)."""
-        return f"{json.dumps(self.document, sort_keys=True)}:{self.reason}"
+        months = self.visits.months if self.visits else []
+        return (f"{json.dumps(self.document, sort_keys=True)}:{self.reason}:"
+                f"{json.dumps(months, sort_keys=True)}")
 
     def summary(self) -> str:
         """One line for the home page."""

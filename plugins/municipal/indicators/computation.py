@@ -118,13 +118,20 @@ def state_of(ratio: float | None) -> str:
     return "parcial" if ratio >= 0.5 else "incumple"
 
 
+LIST_KEYS = ("indicadores", "visitas")
+"""Lists written one item per line, in this order, after the other keys."""
+
+
 def to_json(document: dict) -> str:
-    """The document with one indicator per line, as in DESIGN.md §5."""
-    head = json.dumps({key: value for key, value in document.items() if key != "indicadores"},
+    """The document with one indicator (and one month of visits) per line, as in DESIGN.md §5."""
+    head = json.dumps({key: value for key, value in document.items() if key not in LIST_KEYS},
                       ensure_ascii=False)
-    rows = ",\n  ".join(json.dumps(row, ensure_ascii=False) for row in document["indicadores"])
-    body = f"[\n  {rows}\n]" if rows else "[]"
-    return f'{head[:-1]},\n "indicadores": {body}}}\n'
+    lists = []
+    for key in LIST_KEYS:
+        if key in document:
+            rows = ",\n  ".join(json.dumps(row, ensure_ascii=False) for row in document[key])
+            lists.append(f'"{key}": ' + (f"[\n  {rows}\n]" if rows else "[]"))
+    return f'{head[:-1]},\n ' + ",\n ".join(lists) + "}\n"
 
 
 

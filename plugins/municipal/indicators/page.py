@@ -14,6 +14,7 @@ from pelican.generators import Generator
 from ..site.readers import SITE_SETTING
 from .compliance import Compliance, cutoff, indicators_of
 from .computation import to_csv, to_json
+from .visits_view import visits_view, with_visits
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,8 @@ class CumplimientoGenerator(Generator):
     """The compliance indicators: /cumplimiento/, /cumplimiento.json and /cumplimiento.csv.
 
     The figures are computed once per build from the git history (DESIGN.md §5)
-    and shared as `cumplimiento` with every template (office and home pages).
+    and shared as `cumplimiento` with every template (office and home pages); the
+    visit figures of content/visitas/ (§5.1) go with them.
     """
 
     def generate_context(self):
@@ -34,7 +36,9 @@ class CumplimientoGenerator(Generator):
         if reason:
             logger.warning("Indicadores no disponibles: %s", reason)
         office_names = {office["id"]: office["nombre"] for office in site.oficinas}
-        self.context["cumplimiento"] = Compliance(document, reason, site.plan, office_names)
+        self.context["cumplimiento"] = Compliance(document, reason, site.plan, office_names,
+                                                  visits=visits_view(site.visitas))
+        self.visits = site.visitas
 
     def generate_output(self, writer):
         compliance = self.context["cumplimiento"]
@@ -43,7 +47,8 @@ class CumplimientoGenerator(Generator):
             self.context, relative_urls=self.settings["RELATIVE_URLS"],
             url=self.settings["CUMPLIMIENTO_URL"],
         )
-        for name, text in (("cumplimiento.json", to_json(compliance.document)),
+        published = with_visits(compliance.document, self.visits)
+        for name, text in (("cumplimiento.json", to_json(published)),
                            ("cumplimiento.csv", to_csv(compliance.document))):
             path = Path(self.output_path) / name
             path.parent.mkdir(parents=True, exist_ok=True)

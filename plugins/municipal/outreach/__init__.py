@@ -1,1 +1,2 @@
-"""Posters, flyers and e-mail invitations for citizens; imports transparency and below."""
+"""The plan's actions with the community: visits, posters, flyers, e-mail invitations;
+imports transparency and the layers below."""
