@@ -1,2 +1,1 @@
-"""The plan's actions with the community: visits, posters, flyers, e-mail invitations;
-imports transparency and the layers below."""
+"""The plan's actions with people: visits, posters, invitations; imports transparency and below."""
