@@ -131,11 +131,11 @@ def test_a_repository_without_events_has_none(tmp_path):
     ("[eventos]", "[socializacion]", []),
     ("[noticias, eventos]", None, []),
     ("[noticias]", "[socializacion]", [
-        "content/plan.yml:{line}: acciones[{number}].tipos_evento: tipos_evento solo sirve cuando "
-        "tipos incluye eventos; agregue eventos a tipos o quite tipos_evento"]),
+        "content/plan.yml:{line}: acciones[{number}].tipos_evento: tipos_evento solo sirve "
+        "cuando tipos incluye eventos; agregue eventos a tipos o quite tipos_evento"]),
     ("[eventos]", "[socialisacion]", [
-        'content/plan.yml:{line}: acciones[{number}].tipos_evento[1]: "socialisacion" no es un tipo '
-        "de evento válido. Use uno de: socializacion, divulgacion, rendicion_de_cuentas, "
+        'content/plan.yml:{line}: acciones[{number}].tipos_evento[1]: "socialisacion" no es un '
+        "tipo de evento válido. Use uno de: socializacion, divulgacion, rendicion_de_cuentas, "
         'empalme, capacitacion, otro. ¿Quiso decir "socializacion"?']),
 ])
 def test_plan_accepts_eventos_and_checks_tipos_evento(content_copy, tipos, tipos_evento,

@@ -122,28 +122,33 @@ class Compliance:
 
     def action_summary(self, view: ActionView) -> str:
         """One plain Spanish line per action of the plan, after its name."""
-        accion, year = view.accion, self.hasta.year
         if view.medicion == UNMEASURED:
             return "no se mide desde el sitio"
         if view.medicion == VISITS:
-            if not self.visits:
-                return "aún no hay cifras de visitas del sitio"
-            month = self.visits.months[-1]
-            return (f"{_number(month['visitas'])} "
-                    f"{_plural(month['visitas'], 'visita', 'visitas')} en {self.visits.last}")
+            return self._visits_summary()
         if not view.rows:
-            vigencias = accion.get("vigencias")
-            if vigencias and year not in vigencias:
+            vigencias = view.accion.get("vigencias")
+            if vigencias and self.hasta.year not in vigencias:
                 return "se evalúa en " + " y ".join(str(each) for each in sorted(vigencias))
             return "sin cifras por ahora"
-        meta = accion["meta_anual"]
+        return self._rows_summary(view)
+
+    def _visits_summary(self) -> str:
+        if not self.visits:
+            return "aún no hay cifras de visitas del sitio"
+        month = self.visits.months[-1]
+        return (f"{_number(month['visitas'])} "
+                f"{_plural(month['visitas'], 'visita', 'visitas')} en {self.visits.last}")
+
+    def _rows_summary(self, view: ActionView) -> str:
+        meta, year = view.accion["meta_anual"], self.hasta.year
         one, many = PERIOD_NAMES[meta]
-        if view.by_events and len(view.rows) == 1:
+        count = len(view.rows)
+        if view.by_events and count == 1:
             row = view.rows[0][1]
             return (f"{row['periodos_cumplidos']} de {row['periodos_esperados']} "
                     f"{_plural(row['periodos_esperados'], one, many)} de {year} con jornada "
                     f"(meta: una jornada por {one})")
-        count = len(view.rows)
         if view.by_events:
             return (f"{view.complying} de {count} {_plural(count, 'dependencia', 'dependencias')}"
                     f" con su jornada al día en {year} (meta: una jornada por {one})")
