@@ -146,6 +146,9 @@ class Compliance:
         count = len(view.rows)
         if view.by_events and count == 1:
             row = view.rows[0][1]
+            if not row["periodos_esperados"]:
+                return (f"ninguna jornada todavía en {year}; el {one} en curso cuenta cuando "
+                        f"la tenga (meta: una jornada por {one})")
             return (f"{row['periodos_cumplidos']} de {row['periodos_esperados']} "
                     f"{_plural(row['periodos_esperados'], one, many)} de {year} con jornada "
                     f"(meta: una jornada por {one})")
