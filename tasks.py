@@ -14,6 +14,8 @@
                      [--salida PDF]
     invoke invitacion EVENTO --destinatarios CSV [--contenido DIR] [--salida DIR] [--enviar]
     invoke visitas REGISTROS [--contenido DIR]
+    invoke empalme [--contenido DIR] [--salida PDF]
+    invoke demostracion [--puerto N] [--salida DIR]
 """
 
 from __future__ import annotations
@@ -491,6 +493,45 @@ def _send(made, settings, destinatarios: str) -> int:
     print(f"{_count(len(delivery.sent), 'invitación enviada', 'invitaciones enviadas')} "
           f"de {len(made)} por {settings.server}.")
     return len(delivery.failed) + len(delivery.not_attempted)
+
+
+@task(
+    help={
+        "contenido": "Carpeta de contenido (por defecto: content)",
+        "salida": "Archivo PDF que se escribe, fuera de la carpeta de contenido "
+                  "(por defecto: informe-de-empalme.pdf)",
+    },
+)
+def empalme(c, contenido=DEFAULT_CONTENT, salida="informe-de-empalme.pdf"):
+    """Escribe el informe de empalme (PDF) para la próxima administración."""
+    # Only this command and the posters need WeasyPrint (and Pango).
+    from municipal.outreach.handover_pdf import handover_pdf  # noqa: PLC0415
+    from municipal.outreach.output_files import (  # noqa: PLC0415
+        OutreachError,
+        pdf_output,
+        write_file_atomically,
+    )
+
+    content_dir = _content_folder(contenido)
+    try:
+        path = pdf_output(salida, content_dir, "el informe de empalme")
+    except OutreachError as error:
+        raise Exit(_sentence(f"Error: {error}"), code=2) from None
+    site = _valid_site(content_dir)
+    if "administracion" not in site.entidad:
+        raise Exit(f"Error: {content_dir.name}/entidad.yml no tiene el período de gobierno "
+                   "(administracion: alcalde, desde, hasta); agréguelo y vuelva a intentarlo.",
+                   code=1)
+    try:
+        pdf, pages = handover_pdf(site, PREVIEW_SETTINGS, ROOT / "theme" / "templates",
+                                  _today())
+        write_file_atomically(path, pdf)
+    except OutreachError as error:
+        raise Exit(_sentence(f"Error: {error}"), code=1) from None
+    except OSError as error:
+        raise Exit(f"Error: no se pudo escribir {path} ({error.strerror}).", code=1) from None
+    print(f"Informe de empalme escrito en {path} ({_count(pages, 'página', 'páginas')}, "
+          f"{len(pdf) / 1024:.0f} KB).")
 
 
 def _count(number: int, one: str, many: str) -> str:

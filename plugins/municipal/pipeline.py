@@ -1,7 +1,7 @@
 """The receivers `register()` connects: each hands one step of a build to the layer that does it.
 
 This is the one module that sees every layer (content, site, indicators, transparency,
-publishing): it validates before Pelican's generators run, lists them, and wires the
+outreach, publishing): it validates before Pelican's generators run, lists them, and wires the
 readers, the page cache, the page budget, the sitemap clock and the server files into
 Pelican's signals.
 """
@@ -20,6 +20,7 @@ from pelican import signals
 from .content.validation import InvalidContent, check_content
 from .indicators.compliance import build_time, cutoff
 from .indicators.page import CumplimientoGenerator
+from .outreach.handover_page import InformeEmpalmeGenerator
 from .publishing.server_config import write_htaccess
 from .site.agenda import AGENDA_TODAY, EventosGenerator
 from .site.contents import Oficina, by_order_then_slug, newest_first
@@ -59,7 +60,7 @@ def validate_and_list_generators(pelican):
                                             str(timezone))
     return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, EventosGenerator,
             OficinasGenerator, CumplimientoGenerator, TransparenciaGenerator,
-            ErrorPageGenerator, RobotsGenerator, SiteMapGenerator]
+            InformeEmpalmeGenerator, ErrorPageGenerator, RobotsGenerator, SiteMapGenerator]
 
 
 def pin_sitemap_clock(pelican):
