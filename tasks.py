@@ -534,6 +534,44 @@ def empalme(c, contenido=DEFAULT_CONTENT, salida="informe-de-empalme.pdf"):
           f"{len(pdf) / 1024:.0f} KB).")
 
 
+@task(
+    help={
+        "puerto": "Puerto local (por defecto: 8000)",
+        "salida": "Solo construir el sitio de demostración en esta carpeta, sin servirlo",
+    },
+)
+def demostracion(c, puerto=8000, salida=None):
+    """Construye el sitio de ejemplo con dos años de historial inventado y lo sirve."""
+    from municipal.publishing.demo import DEMO_HASTA, DemoError, build_demo  # noqa: PLC0415
+
+    content_dir = _content_folder(DEFAULT_CONTENT)
+    output_dir = Path(os.path.abspath(salida)) if salida else ROOT / "demostracion"
+    print(f"Preparando un repositorio temporal con el contenido de {content_dir.name}/ y un "
+          f"historial de demostración hasta el {DEMO_HASTA.isoformat()}...")
+    try:
+        result = build_demo(content_dir, output_dir, ROOT / "pelicanconf.py")
+    except DemoError as error:
+        raise Exit(f"Error: {error}.", code=1) from None
+    except InvalidContent as error:
+        print(error, file=sys.stderr)
+        raise Exit("El sitio de demostración no se construyó: corrija los errores de arriba.",
+                   code=1) from None
+    except (BuildRefused, BuildFailed) as error:
+        raise Exit(f"Error: {error}.", code=1) from None
+    print(f"Sitio de demostración construido en {result.output_dir}: {result.html_pages} "
+          f"páginas en {result.seconds:.1f} s. Su carpeta {content_dir.name}/ no cambió.")
+    if salida:
+        return
+    server = _serve(result.output_dir, int(puerto))
+    print(f"Sitio de demostración en http://localhost:{puerto}/ (Ctrl+C para terminar)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+
+
 def _count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
 

@@ -152,6 +152,9 @@ class Compliance:
             return (f"{row['periodos_cumplidos']} de {row['periodos_esperados']} "
                     f"{_plural(row['periodos_esperados'], one, many)} de {year} con jornada "
                     f"(meta: una jornada por {one})")
+        if view.by_events and all(row["estado"] == "sin_datos" for _, row in view.rows):
+            return (f"ninguna de las {count} dependencias tiene todavía su jornada de {year}"
+                    f" (meta: una jornada por {one})")
         if view.by_events:
             return (f"{view.complying} de {count} {_plural(count, 'dependencia', 'dependencias')}"
                     f" con su jornada al día en {year} (meta: una jornada por {one})")
