@@ -48,11 +48,12 @@ INSTALL_HINT = "ejecute `bash tests/ejecutar.sh`, que instala chromium, nginx y 
 PAGE_TYPE_NAMES = (
     "inicio", "noticias", "noticia", "tramites", "tramite", "contratos", "contrato",
     "oficinas", "oficina", "pagina", "cumplimiento", "transparencia", "transparencia_seccion",
-    "esquema", "mapa", "eventos", "evento", "error",
+    "esquema", "mapa", "eventos", "evento", "informe_empalme", "informe_empalme_oficina",
+    "error",
 )
 MISSING_PAGE = "/no-existe/"
 SECTIONS = {"noticias", "tramites", "contratos", "oficinas", "cumplimiento", "adjuntos",
-            "transparencia", "mapa-del-sitio", "eventos"}
+            "transparencia", "mapa-del-sitio", "eventos", "informe-de-empalme"}
 
 REPORT = pytest.StashKey[dict]()
 SCREENSHOTS = pytest.StashKey[Path]()
@@ -263,9 +264,11 @@ def discover_page_types(site) -> dict[str, str]:
         "transparencia_seccion": transparency_item_page(site),
         "esquema": "/transparencia/esquema-de-publicacion/",
         "mapa": "/mapa-del-sitio/",
-        "error": MISSING_PAGE,
         "eventos": "/eventos/",
         "evento": first_item(site, "/eventos/"),
+        "informe_empalme": "/informe-de-empalme/",
+        "informe_empalme_oficina": first_item(site, "/informe-de-empalme/"),
+        "error": MISSING_PAGE,
     }
     assert tuple(types) == PAGE_TYPE_NAMES
     assert not site.file_for(MISSING_PAGE).exists()
