@@ -1,4 +1,4 @@
-"""The handover report (DESIGN.md §12): /informe-de-empalme/, its office pages and `invoke empalme`."""
+"""The handover report (DESIGN.md §12): /informe-de-empalme/, its office pages, invoke empalme."""
 
 from __future__ import annotations
 
