@@ -45,6 +45,16 @@ OFICINAS_URL = "oficinas/"
 OFICINAS_SAVE_AS = "oficinas/index.html"
 CUMPLIMIENTO_URL = "cumplimiento/"
 CUMPLIMIENTO_SAVE_AS = "cumplimiento/index.html"
+DATOS_URL = "datos/"
+DATOS_SAVE_AS = "datos/index.html"
+# Licencia de los datos abiertos (/datos/); sin este ajuste, CC BY 4.0.
+DATOS_LICENCIA = {
+    "nombre": "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)",
+    "url": "https://creativecommons.org/licenses/by/4.0/deed.es",
+}
+# Prefijo OCDS de la entidad (ocid = prefijo-proceso). ocds-xxxxxx es de ejemplo: una entidad real
+# pide el suyo a la Open Contracting Partnership (https://standard.open-contracting.org).
+OCDS_PREFIJO = "ocds-xxxxxx"
 # Fecha de corte de los indicadores (AAAA-MM-DD); None: SOURCE_DATE_EPOCH o la fecha de hoy.
 INDICADORES_HASTA = None
 # Served by the web server for any missing address, so its links are absolute.

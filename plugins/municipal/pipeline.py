@@ -1,7 +1,7 @@
 """The receivers `register()` connects: each hands one step of a build to the layer that does it.
 
 This is the one module that sees every layer (content, site, indicators, transparency,
-publishing): it validates before Pelican's generators run, lists them, and wires the
+opendata, publishing): it validates before Pelican's generators run, lists them, and wires the
 readers, the page cache, the page budget, the sitemap clock and the server files into
 Pelican's signals.
 """
@@ -20,6 +20,8 @@ from pelican import signals
 from .content.validation import InvalidContent, check_content
 from .indicators.compliance import build_time
 from .indicators.page import CumplimientoGenerator
+from .opendata.jsonld import FILTERS as JSONLD_FILTERS
+from .opendata.page import DatosGenerator
 from .publishing.server_config import write_htaccess
 from .site.contents import Oficina, by_order_then_slug, newest_first
 from .site.formatting import FILTERS
@@ -51,8 +53,9 @@ def validate_and_list_generators(pelican):
     # A total order (ties broken by slug) keeps two builds of the same content identical.
     pelican.settings["ARTICLE_ORDER_BY"] = newest_first
     pelican.settings["PAGE_ORDER_BY"] = by_order_then_slug
+    # DatosGenerator last: its catalogue lists the data files the others have written.
     return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, OficinasGenerator,
-            CumplimientoGenerator, ErrorPageGenerator, RobotsGenerator]
+            CumplimientoGenerator, ErrorPageGenerator, RobotsGenerator, DatosGenerator]
 
 
 def pin_sitemap_clock(pelican):
@@ -105,6 +108,7 @@ def add_readers(readers):
 def share_site_data(generator):
     """Give every template the entity, its offices and its plan, and our filters."""
     generator.env.filters.update(FILTERS)
+    generator.env.filters.update(JSONLD_FILTERS)
     context = generator.context
     if "ENTIDAD" in context:
         return
@@ -116,4 +120,8 @@ def share_site_data(generator):
         SITENAME=site.entidad["nombre"],
         oficinas=offices,
         oficinas_por_id={office.id: office for office in offices},
+        # Links inside data (JSON-LD) are absolute in production and from the site root in
+        # a preview, never relative to the page like SITEURL there.
+        URL_BASE="" if generator.settings["RELATIVE_URLS"] else generator.settings["SITEURL"],
+        DATOS_URL=generator.settings.get("DATOS_URL", "datos/"),
     )
