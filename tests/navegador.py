@@ -46,10 +46,11 @@ INSTALL_HINT = "ejecute `bash tests/ejecutar.sh`, que instala chromium, nginx y 
 # Every kind of page the theme renders, in the order the tests are reported.
 PAGE_TYPE_NAMES = (
     "inicio", "noticias", "noticia", "tramites", "tramite", "contratos", "contrato",
-    "oficinas", "oficina", "pagina", "cumplimiento", "error",
+    "oficinas", "oficina", "pagina", "cumplimiento", "datos", "error",
 )
 MISSING_PAGE = "/no-existe/"
-SECTIONS = {"noticias", "tramites", "contratos", "oficinas", "cumplimiento", "adjuntos"}
+SECTIONS = {"noticias", "tramites", "contratos", "oficinas", "cumplimiento", "adjuntos",
+            "datos"}
 
 REPORT = pytest.StashKey[dict]()
 SCREENSHOTS = pytest.StashKey[Path]()
@@ -248,6 +249,7 @@ def discover_page_types(site) -> dict[str, str]:
         "oficina": first_item(site, "/oficinas/"),
         "pagina": institutional_page(site),
         "cumplimiento": "/cumplimiento/",
+        "datos": "/datos/",
         "error": MISSING_PAGE,
     }
     assert tuple(types) == PAGE_TYPE_NAMES
