@@ -47,6 +47,8 @@ CUMPLIMIENTO_URL = "cumplimiento/"
 CUMPLIMIENTO_SAVE_AS = "cumplimiento/index.html"
 DATOS_URL = "datos/"
 DATOS_SAVE_AS = "datos/index.html"
+DATOS_CONJUNTO_URL = "datos/{slug}/"
+DATOS_CONJUNTO_SAVE_AS = "datos/{slug}/index.html"
 # Licencia de los datos abiertos (/datos/); sin este ajuste, CC BY 4.0.
 DATOS_LICENCIA = {
     "nombre": "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)",

@@ -46,7 +46,8 @@ INSTALL_HINT = "ejecute `bash tests/ejecutar.sh`, que instala chromium, nginx y 
 # Every kind of page the theme renders, in the order the tests are reported.
 PAGE_TYPE_NAMES = (
     "inicio", "noticias", "noticia", "tramites", "tramite", "contratos", "contrato",
-    "oficinas", "oficina", "pagina", "cumplimiento", "datos", "error",
+    "oficinas", "oficina", "pagina", "cumplimiento", "datos", "conjunto_datos",
+    "error",
 )
 MISSING_PAGE = "/no-existe/"
 SECTIONS = {"noticias", "tramites", "contratos", "oficinas", "cumplimiento", "adjuntos",
@@ -250,6 +251,7 @@ def discover_page_types(site) -> dict[str, str]:
         "pagina": institutional_page(site),
         "cumplimiento": "/cumplimiento/",
         "datos": "/datos/",
+        "conjunto_datos": "/datos/contratos/",  # the longest data dictionary
         "error": MISSING_PAGE,
     }
     assert tuple(types) == PAGE_TYPE_NAMES

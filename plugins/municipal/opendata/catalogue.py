@@ -42,6 +42,8 @@ class DatasetView:
     frequency_code: str = WHEN_IT_CHANGES[1]
     modified: str | None = None  # AAAA-MM-DD
     schemas: list[str] = field(default_factory=list)  # paths of the published JSON Schemas
+    url: str = ""  # its page, with the data dictionary
+    save_as: str = ""
 
 
 def frequency(kinds, plan: dict) -> tuple[str, str]:

@@ -1,4 +1,5 @@
-"""The open data section: /datos/, its data files and catalogo.json (DESIGN.md §10).
+"""The open data section: /datos/, a page per dataset with its data dictionary
+(/datos/<conjunto>/), the data files and catalogo.json (DESIGN.md §10).
 
 A Pelican generator, listed last so that the files of the other generators
 (/cumplimiento.json, /transparencia.json) already exist when the catalogue lists
@@ -133,12 +134,22 @@ class DatosGenerator(Generator):
             if dataset.id == "cumplimiento":
                 compliance = self.context.get("cumplimiento")
                 modified = compliance.document["hasta"] if compliance else modified
-            views.append(DatasetView(dataset, files, label, code, modified,
-                                     sorted({item.schema for item in files if item.schema})))
+            views.append(DatasetView(
+                dataset, files, label, code, modified,
+                sorted({item.schema for item in files if item.schema}),
+                url=self.settings.get("DATOS_CONJUNTO_URL", f"{FOLDER}/{{slug}}/").format(
+                    slug=dataset.id),
+                save_as=self.settings.get("DATOS_CONJUNTO_SAVE_AS",
+                                          f"{FOLDER}/{{slug}}/index.html").format(
+                    slug=dataset.id)))
         catalogue = dcat_catalogue(views, site.entidad, base, self.licence["url"])
         _write(output / FOLDER / "catalogo.json",
                json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n")
         _write(output / FOLDER / "catalogo.schema.json", catalogue_schema(base))
+        template = self.get_template("conjunto_datos")
+        for view in views:
+            writer.write_file(view.save_as, template, self.context, relative_urls=relative,
+                              url=view.url, conjunto=view, licencia=self.licence)
         writer.write_file(
             self.settings.get("DATOS_SAVE_AS", f"{FOLDER}/index.html"),
             self.get_template("datos"), self.context, relative_urls=relative,
