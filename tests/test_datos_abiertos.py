@@ -25,7 +25,7 @@ from referencing.jsonschema import DRAFT4
 
 from conftest import ROOT, SAMPLE_CONTENT, BuiltSite
 from municipal.content.yaml_loader import parse_yaml, read_text
-from municipal.indicators.compliance import build_time
+from municipal.indicators.compliance import cutoff
 from municipal.opendata.jsonld import script_element
 from municipal.opendata.ocds import BadPrefix, check_prefix, release_package
 from municipal.opendata.page import licence
@@ -217,15 +217,15 @@ def test_dates_are_reproducible_with_source_date_epoch(monkeypatch):
                                package_uri="u", site_url=DOMAIN, licence_url="l",
                                policy_url="p")
 
-    first = package(build_time("America/Bogota"))
-    assert first["publishedDate"] == "2025-11-30T19:00:00-05:00"
+    first = package(cutoff(None, "America/Bogota"))
+    assert first["publishedDate"] == "2025-11-30T00:00:00-05:00"  # that day in Bogotá
     assert {release["date"] for release in first["releases"]} == {first["publishedDate"]}
-    assert package(build_time("America/Bogota")) == first
+    assert package(cutoff(None, "America/Bogota")) == first
     # A release id names what it says, not when it was published.
-    later = package(datetime.datetime(2026, 3, 1, tzinfo=BOGOTA))
+    later = package(datetime.date(2026, 3, 1))
     assert [r["id"] for r in later["releases"]] == [r["id"] for r in first["releases"]]
     contracts[0] = {**contracts[0], "valor": contracts[0]["valor"] + 1}
-    assert package(build_time("America/Bogota"))["releases"][0]["id"] != (
+    assert package(cutoff(None, "America/Bogota"))["releases"][0]["id"] != (
         first["releases"][0]["id"])
 
 

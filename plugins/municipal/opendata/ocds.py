@@ -72,11 +72,15 @@ def ocid(prefix: str, contract) -> str:
     return f"{prefix}-{_get(contract, 'proceso') or _get(contract, 'referencia')}"
 
 
-def release_package(contracts, entidad: dict, prefix: str, published: datetime.datetime, *,
+def release_package(contracts, entidad: dict, prefix: str, published: datetime.date, *,
                     package_uri: str, site_url: str, licence_url: str,
                     policy_url: str) -> dict:
-    """The release package: every contract, in the order given."""
-    published_text = published.replace(microsecond=0).isoformat()
+    """The release package: every contract, in the order given.
+
+    `published` is the site's cut-off date (SOURCE_DATE_EPOCH, else today): the same
+    content gives the same package all day, and exactly the same with SOURCE_DATE_EPOCH.
+    """
+    published_text = _start_of_day(published.isoformat())
     return {
         "uri": package_uri,
         "version": OCDS_VERSION,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from ..indicators.compliance import build_time
+from ..indicators.compliance import cutoff
 from ..indicators.history import GIT, read_history
 from ..site.readers import SITE_SETTING
 from . import datasets as ds
@@ -190,7 +190,7 @@ class DatosGenerator(Generator):
         domain = f"https://{site.entidad['dominio']}"
         package = release_package(
             self.context.get("contratos", []), site.entidad, self.prefix,
-            build_time(self.settings["TIMEZONE"]),
+            cutoff(self.settings.get("INDICADORES_HASTA"), self.settings["TIMEZONE"]),
             package_uri=f"{domain}/{FOLDER}/contratos-ocds.json", site_url=domain,
             licence_url=licence_url, policy_url=f"{domain}/{FOLDER}/")
         _write(output / FOLDER / "contratos-ocds.json",
