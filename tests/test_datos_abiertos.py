@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 from bs4 import BeautifulSoup
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
@@ -26,7 +27,7 @@ from referencing.jsonschema import DRAFT4
 from conftest import ROOT, SAMPLE_CONTENT, BuiltSite
 from municipal.content.yaml_loader import parse_yaml, read_text
 from municipal.indicators.compliance import cutoff
-from municipal.opendata.jsonld import script_element
+from municipal.opendata.jsonld import FILTERS, script_element
 from municipal.opendata.ocds import BadPrefix, check_prefix, release_package
 from municipal.opendata.page import licence
 from municipal.publishing.build import BuildFailed, build_site
@@ -463,7 +464,7 @@ def test_frequency_from_the_plan_and_last_change_from_git(sample_site):
 def test_the_datos_page_links_every_file_and_describes_its_columns(sample_site):
     page = sample_site.page("/datos/")
     links = {anchor["href"] for anchor in page.select("main a[href]")}
-    for path in dataset_files(sample_site) - {"eventos.ics"}:
+    for path in dataset_files(sample_site):
         assert any(href.endswith("/" + path) or href == path for href in links), path
     assert "Creative Commons Atribución 4.0" in page.find("main").get_text()
     # Each dataset has its own page with the data dictionary: every CSV column, in order.
@@ -642,3 +643,86 @@ def test_production_data_uses_absolute_urls_and_is_precompressed(sitio_publicado
     for path in dataset_files(sitio_publicado):
         for suffix in (".gz", ".br"):
             assert (sitio_publicado.output / (path + suffix)).is_file(), path + suffix
+
+
+# --- Events (content/eventos/, from the events-core branch) ---------------------------------
+
+
+def published_events() -> dict[str, dict]:
+    """Every event of the sample that is not a draft, by slug, read with the project's loader."""
+    found = {}
+    for path in sorted((SAMPLE_CONTENT / "eventos").glob("*/*.md")):
+        data = parse_yaml(read_text(path).split("---")[1], first_line=2).data
+        if data.get("borrador") is not True:
+            found[path.stem] = {**data, "oficina": path.parent.name}
+    return found
+
+
+def test_eventos_csv_reads_back_as_the_content(sample_site):
+    events = published_events()
+    assert events, "el contenido de ejemplo no tiene eventos"
+    rows = {row["URL en el Sitio"]: row
+            for row in read_csv(sample_site.output / "datos/eventos.csv")}
+    assert len(rows) == len(events)
+    for slug, event in events.items():
+        row = rows[f"/eventos/{slug}/"]
+        assert row["Título"] == event["titulo"]
+        assert row["Fecha"] == event["fecha"]
+        assert row["Hora"] == str(event.get("hora", ""))
+        assert row["Tipo de Evento"] == event["tipo"]
+        assert row["Lugar"] == event["lugar"]
+        assert row["Dependencia"] == event["oficina"]
+        assert row["Resumen"] == event["resumen"]
+        assert row["Asistentes"] == str(event.get("asistentes", ""))
+
+
+def test_the_agenda_feed_has_every_published_event(sample_site):
+    calendar = icalendar.Calendar.from_ical((sample_site.output / "eventos.ics").read_bytes())
+    entries = {str(component["summary"]): component for component in calendar.walk("VEVENT")}
+    events = published_events()
+    assert sorted(entries) == sorted(str(event["titulo"]) for event in events.values())
+    for slug, event in events.items():
+        entry = entries[str(event["titulo"])]
+        start = entry.decoded("dtstart")
+        day = start.date() if isinstance(start, datetime.datetime) else start
+        assert day.isoformat() == event["fecha"]
+        if event.get("hora"):
+            assert start.strftime("%H:%M") == event["hora"]
+            assert start.utcoffset() == datetime.timedelta(hours=-5)
+        assert str(entry["url"]) == f"{DOMAIN}/eventos/{slug}/"
+
+
+class _Evento:
+    """What an event page gives the template: its front matter and its URL."""
+
+    def __init__(self, metadata: dict, url: str):
+        self.metadata, self.url = metadata, url
+
+
+class _Oficina:
+    nombre, url, correo, data = ("Despacho del Alcalde", "oficinas/despacho/",
+                                 "despacho@chitaga-nortedesantander.gov.co", {})
+
+
+def test_an_event_is_a_schema_org_event():
+    entidad = parse_yaml(read_text(SAMPLE_CONTENT / "entidad.yml")).data
+    evento = _Evento({"titulo": "Rendición de cuentas </script>", "fecha": "2026-12-16",
+                      "hora": "09:00", "tipo": "rendicion_de_cuentas",
+                      "lugar": "Coliseo municipal", "resumen": "Audiencia pública."},
+                     "eventos/2026-12-16-audiencia/")
+    element = FILTERS["jsonld_evento"](evento, _Oficina(), entidad, "")
+    data = json.loads(BeautifulSoup(str(element), "html.parser").script.string)
+    check(data, {
+        "@type": lambda v: v == "Event",
+        "name": lambda v: v == "Rendición de cuentas </script>",
+        "startDate": lambda v: v == "2026-12-16T09:00:00-05:00",
+        "location": lambda v: v["@type"] == "Place" and v["name"] == "Coliseo municipal"
+        and v["address"]["addressLocality"] == "Chitagá",
+        "organizer": lambda v: check(v, ORGANIZATION, "evento") is None,
+        "eventAttendanceMode": lambda v: v == "https://schema.org/OfflineEventAttendanceMode",
+        "url": lambda v: v == "/eventos/2026-12-16-audiencia/",
+    }, "evento")
+    all_day = FILTERS["jsonld_evento"](
+        _Evento({**evento.metadata, "hora": None}, evento.url), _Oficina(), entidad, "")
+    assert json.loads(BeautifulSoup(str(all_day), "html.parser").script.string)[
+        "startDate"] == "2026-12-16"

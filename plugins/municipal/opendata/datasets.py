@@ -208,6 +208,22 @@ NOTICIAS_COLUMNS = (
            required=True),
 )
 
+EVENTOS_COLUMNS = (
+    Column("titulo", "Título", TEXT, "Nombre del evento.", required=True),
+    Column("fecha", "Fecha", DATE, "Día del evento.", required=True),
+    Column("hora", "Hora", TEXT, "Hora de inicio, HH:MM en 24 horas (vacía si dura todo el "
+           "día)."),
+    Column("tipo", "Tipo de Evento", TEXT, "Tipo: " + _values_text("tipo_evento") + ".",
+           required=True, values=_codes("tipo_evento")),
+    Column("lugar", "Lugar", TEXT, "Sitio, vereda o sector donde se hace.", required=True),
+    Column("oficina", "Dependencia", TEXT, "Identificador de la dependencia que lo organiza.",
+           required=True),
+    Column("resumen", "Resumen", TEXT, "De qué se trata.", required=True),
+    Column("asistentes", "Asistentes", INTEGER,
+           "Cuántas personas asistieron, si ya se hizo y se registró."),
+    Column("url", "URL en el Sitio", URL, "Dirección de la página del evento.", required=True),
+)
+
 CUMPLIMIENTO_COLUMNS = (
     Column("accion", "accion", TEXT, "Identificador de la acción del plan.", required=True),
     Column("oficina", "oficina", TEXT, "Identificador de la dependencia.", required=True),
@@ -345,6 +361,22 @@ def news_row(article, base_url: str) -> dict:
         "imagen_alt": imagen.get("alt") if foto is not None else None,
         "texto_html": article.content,
         "url": f"{base_url}/{article.url}",
+    }
+
+
+def event_row(event, url: str) -> dict:
+    """An event of site/events.py (front matter in `data`) and the address of its page."""
+    data = event.data
+    return {
+        "titulo": str(data["titulo"]),
+        "fecha": str(data["fecha"]),
+        "hora": data.get("hora"),
+        "tipo": data["tipo"],
+        "lugar": str(data["lugar"]),
+        "oficina": event.oficina,
+        "resumen": str(data["resumen"]),
+        "asistentes": data.get("asistentes"),
+        "url": url,
     }
 
 

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from ..site.labels import LABELS
 
 CONTEXT = "https://schema.org"
+BOGOTA_OFFSET = "-05:00"  # Colombia has no daylight saving time
 
 
 def script_element(data: dict) -> Markup:
@@ -95,6 +96,31 @@ def news_article(article, oficina, entidad: dict, base_url: str) -> dict:
     return data
 
 
+def event(evento, oficina, entidad: dict, base_url: str) -> dict:
+    """An event of the agenda as an Event: the Evento of the event pages (its front matter
+    in `metadata`) or an Event of site/events.py (in `data`), with its page's `url`."""
+    data = getattr(evento, "metadata", None) or evento.data
+    start = str(data["fecha"])
+    if data.get("hora"):
+        start += f"T{data['hora']}:00{BOGOTA_OFFSET}"
+    return {
+        "@context": CONTEXT,
+        "@type": "Event",
+        "name": str(data["titulo"]),
+        "description": " ".join(str(data["resumen"]).split()),
+        "startDate": start,
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": {"@type": "Place", "name": str(data["lugar"]),
+                     "address": {"@type": "PostalAddress", "addressLocality": entidad["municipio"],
+                                 "addressRegion": entidad["departamento"],
+                                 "addressCountry": "CO"}},
+        "organizer": _office(oficina, entidad, base_url),
+        "inLanguage": "es-CO",
+        "url": f"{base_url}/{evento.url}",
+    }
+
+
 def _office(oficina, entidad: dict, base_url: str) -> dict:
     data = {"@type": "GovernmentOrganization", "name": oficina.nombre,
             "url": f"{base_url}/{oficina.url}", "email": oficina.correo,
@@ -151,5 +177,6 @@ FILTERS = {
     "jsonld_entidad": _filter(organization),
     "jsonld_tramite": _filter(government_service),
     "jsonld_noticia": _filter(news_article),
+    "jsonld_evento": _filter(event),
 }
 """Jinja filters: `{{ tramite|jsonld_tramite(oficina, ENTIDAD, URL_BASE) }}`."""

@@ -17,6 +17,8 @@ from pelican.generators import Generator
 
 from ..indicators.compliance import cutoff
 from ..indicators.history import GIT, read_history
+from ..site.calendar import calendar_ics, event_component
+from ..site.events import events_of
 from ..site.readers import SITE_SETTING
 from . import datasets as ds
 from .catalogue import DatasetView, dcat_catalogue, frequency, last_change, schema_org_catalogue
@@ -31,7 +33,8 @@ DEFAULT_LICENCE = {
 }
 FOLDER = "datos"
 OCDS_SCHEMA = "https://standard.open-contracting.org/schema/1__1__5/release-package-schema.json"
-JSON, CSV = "application/json", "text/csv"
+JSON, CSV, ICS = "application/json", "text/csv", "text/calendar"
+AGENDA_FILE = "eventos.ics"
 
 
 def licence(settings: dict) -> dict:
@@ -88,6 +91,15 @@ def dataset_definitions() -> dict[str, ds.Dataset]:
             "Las noticias que publican las dependencias, con su texto completo.",
             ("noticias", "comunicaciones"), ds.NOTICIAS_COLUMNS,
             kinds=("noticias",), distributions=own("noticias", "JSON")),
+        ds.Dataset(
+            "eventos", "Agenda de eventos",
+            "Las jornadas de socialización, rendición de cuentas, capacitación y demás eventos "
+            "de la entidad: fecha, hora, lugar y asistentes. También como calendario "
+            "(iCalendar) para suscribirse desde el teléfono o el correo.",
+            ("eventos", "agenda", "participación ciudadana"), ds.EVENTOS_COLUMNS,
+            kinds=("eventos",),
+            distributions=[*own("eventos", "CSV"),
+                           ds.Distribution(AGENDA_FILE, "iCalendar", ICS)]),
         ds.Dataset(
             "cumplimiento", "Cumplimiento del plan de acción",
             "Indicadores de actualización del sitio por acción del plan, dependencia y año.",
@@ -161,6 +173,9 @@ class DatosGenerator(Generator):
                 schema_org_catalogue(views, site.entidad, base, self.licence["url"])),
         )
 
+    def _event_url(self, event) -> str:
+        return self.settings.get("EVENTO_URL", "eventos/{slug}/").format(slug=event.slug)
+
     def _write_data_files(self, output: Path, definitions: dict, site, base: str) -> set[str]:
         """Write our datasets; return the paths written (from the site root)."""
         licence_url = self.licence["url"]
@@ -173,7 +188,20 @@ class DatosGenerator(Generator):
             "noticias": [ds.news_row(article, base)
                          for article in self.context.get("articles", [])],
         }
-        written = set()
+        events = events_of(site)
+        if events:
+            rows["eventos"] = [ds.event_row(event, f"{base}/{self._event_url(event)}")
+                               for event in events]
+            domain = f"https://{site.entidad['dominio']}"
+            offices = {office["id"]: office for office in site.oficinas}
+            agenda = calendar_ics(
+                [event_component(event.data, slug=event.slug, office=offices[event.oficina],
+                                 entity=site.entidad,
+                                 url=f"{domain}/{self._event_url(event)}")
+                 for event in events],
+                entity=site.entidad, name=f"Agenda de eventos de la {site.entidad['nombre']}")
+            _write(output / AGENDA_FILE, agenda)
+        written = {AGENDA_FILE} if events else set()
         for name, records in rows.items():
             dataset = definitions[name]
             for item in dataset.distributions:
