@@ -623,6 +623,12 @@ def test_hostile_titles_stay_data_in_a_built_page(content_copy, tmp_path):
         "Certificado </script> de residencia")
     records = load_json(site, "datos/noticias.json")["registros"]
     assert hostile in [record["titulo"] for record in records]
+    # This copy is not in a git repository: no date is made up for the last change.
+    datasets = load_json(site, "datos/catalogo.json")["dcat:dataset"]
+    assert [d["dct:identifier"] for d in datasets if "dct:modified" in d] == ["cumplimiento"]
+    text = site.main_text("/datos/")
+    assert "La fecha de la última actualización no está disponible" in text
+    assert "No disponible" in site.main_text("/datos/contratos/")
 
 
 # --- Production: absolute URLs, compressed files, budget ------------------------------------
