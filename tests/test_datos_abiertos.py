@@ -26,7 +26,10 @@ from referencing.jsonschema import DRAFT4
 
 from conftest import ROOT, SAMPLE_CONTENT, BuiltSite
 from municipal.content.yaml_loader import parse_yaml, read_text
+from municipal.indicators import page as indicators_page
 from municipal.indicators.compliance import cutoff
+from municipal.indicators.history import read_history
+from municipal.opendata import page as opendata_page
 from municipal.opendata.jsonld import FILTERS, script_element
 from municipal.opendata.ocds import BadPrefix, check_prefix, release_package
 from municipal.opendata.page import licence
@@ -601,7 +604,16 @@ def test_json_ld_keeps_hostile_text_inside_the_data_block(hostile):
 VACCINATION = "2026-02-03-jornada-de-vacunacion-antirrabica-en-las-veredas"
 
 
-def test_hostile_titles_stay_data_in_a_built_page(content_copy, tmp_path):
+def test_hostile_titles_stay_data_in_a_built_page(content_copy, tmp_path, monkeypatch):
+    reads = []
+
+    def counted(*arguments):
+        reads.append(arguments)
+        return read_history(*arguments)
+
+    # The git history is read once per build, for the indicators and /datos/ together.
+    monkeypatch.setattr(indicators_page, "read_history", counted)
+    monkeypatch.setattr(opendata_page, "read_history", counted)
     news = content_copy / f"noticias/gobierno/{VACCINATION}.md"
     hostile = 'Vacunación </script><script>alert("x")</script> & <!-- fin'
     text = news.read_text(encoding="utf-8")
@@ -616,6 +628,7 @@ def test_hostile_titles_stay_data_in_a_built_page(content_copy, tmp_path):
         build_site(content_copy, output, ROOT / "pelicanconf.py")
     except BuildFailed as error:  # pragma: no cover - the message says why
         pytest.fail(str(error))
+    assert len(reads) == 1
     site = BuiltSite(output)
     article = json_ld(site, f"/noticias/{VACCINATION}/")
     assert article["headline"] == hostile
