@@ -17,6 +17,7 @@ from pelican.generators import Generator
 
 from ..indicators.compliance import cutoff
 from ..indicators.history import GIT, read_history
+from ..indicators.page import HISTORY
 from ..site.calendar import calendar_ics, event_component
 from ..site.events import events_of
 from ..site.readers import SITE_SETTING
@@ -125,7 +126,9 @@ class DatosGenerator(Generator):
         site = self.settings[SITE_SETTING]
         self.licence = licence(self.settings)
         self.prefix = check_prefix(self.settings.get("OCDS_PREFIJO") or PLACEHOLDER_PREFIX)
-        self.history = read_history(site.content_dir, self.settings["TIMEZONE"])
+        # Read once per build by the compliance generator (listed earlier) and shared.
+        self.history = self.context.get(HISTORY) or read_history(site.content_dir,
+                                                                 self.settings["TIMEZONE"])
 
     def generate_output(self, writer):
         site = self.settings[SITE_SETTING]
