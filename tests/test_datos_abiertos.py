@@ -240,6 +240,14 @@ def test_a_bad_ocds_prefix_is_refused_in_spanish(prefix):
     assert check_prefix("ocds-k50g02") == "ocds-k50g02"
 
 
+def test_a_bad_setting_stops_the_build_before_writing_anything(tmp_path):
+    output = tmp_path / "output"
+    with pytest.raises(BuildFailed, match=r"pelicanconf\.py: OCDS_PREFIJO 'ocds-mal prefijo'"):
+        build_site(SAMPLE_CONTENT, output, ROOT / "pelicanconf.py",
+                   {"OCDS_PREFIJO": "ocds-mal prefijo"})
+    assert not output.exists()
+
+
 @pytest.mark.parametrize("value", [
     "CC BY", {"nombre": "CC BY"}, {"nombre": "x", "url": "http://inseguro.example"},
     {"nombre": " ", "url": "https://x.example"}, {"nombre": "x", "url": "https://a", "z": 1},

@@ -62,9 +62,9 @@ class BadPrefix(ValueError):
 def check_prefix(prefix: str) -> str:
     if not isinstance(prefix, str) or not PREFIX_PATTERN.fullmatch(prefix):
         raise BadPrefix(
-            f"OCDS_PREFIJO {prefix!r} no es un prefijo OCDS: debe ser «ocds-» y seis letras "
-            "minúsculas o cifras (por ejemplo ocds-a1b2c3), el que la Open Contracting "
-            "Partnership asigna a la entidad")
+            f"pelicanconf.py: OCDS_PREFIJO {prefix!r} no es un prefijo OCDS: debe ser "
+            "«ocds-» y seis letras minúsculas o cifras (por ejemplo ocds-a1b2c3), el que "
+            "la Open Contracting Partnership asigna a la entidad")
     return prefix
 
 

@@ -45,8 +45,8 @@ def licence(settings: dict) -> dict:
             and all(isinstance(text, str) and text.strip() for text in value.values())
             and re.fullmatch(r"https://\S+", value["url"])):
         raise ValueError(
-            "DATOS_LICENCIA debe ser {\"nombre\": \"…\", \"url\": \"https://…\"}, por ejemplo "
-            f"{DEFAULT_LICENCE!r}; se encontró {value!r}")
+            "pelicanconf.py: DATOS_LICENCIA debe ser {\"nombre\": \"…\", \"url\": "
+            f"\"https://…\"}}, por ejemplo {DEFAULT_LICENCE!r}; se encontró {value!r}")
     return value
 
 
