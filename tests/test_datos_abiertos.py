@@ -12,6 +12,7 @@ import csv
 import datetime
 import io
 import json
+import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import urljoin
@@ -442,6 +443,25 @@ def test_another_municipality_gets_its_own_catalogue(silos_site):
               for dataset in catalogue["dcat:dataset"]
               for distribution in dataset["dcat:distribution"]}
     assert listed == dataset_files(site)
+
+
+def test_a_kind_without_items_is_neither_published_nor_listed(content_copy, tmp_path):
+    shutil.rmtree(content_copy / "contratos")
+    shutil.rmtree(content_copy / "eventos")
+    output = tmp_path / "output"
+    build_site(content_copy, output, ROOT / "pelicanconf.py")
+    site = BuiltSite(output)
+    assert not list((output / "datos").glob("contratos*"))
+    assert not (output / "eventos.ics").exists() and not (output / "datos/eventos.csv").exists()
+    catalogue = load_json(site, "datos/catalogo.json")
+    identifiers = [dataset["dct:identifier"] for dataset in catalogue["dcat:dataset"]]
+    assert "contratos" not in identifiers and "eventos" not in identifiers
+    assert "tramites" in identifiers
+    listed = {distribution["dcat:downloadURL"]["@id"].lstrip("/")
+              for dataset in catalogue["dcat:dataset"]
+              for distribution in dataset["dcat:distribution"]}
+    assert listed == dataset_files(site)
+    assert "Contratación" not in site.main_text("/datos/")
 
 
 def git_date(*paths: str) -> str:

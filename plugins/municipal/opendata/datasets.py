@@ -12,7 +12,7 @@ import copy
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..site.labels import LABELS
@@ -439,5 +439,3 @@ def json_schema(dataset: Dataset, schema_url: str) -> str:
         del schema["$id"]  # a preview build has no domain to name it by
     return json.dumps(schema, ensure_ascii=False, indent=1) + "\n"
 
-
-RowMaker = Callable[[object], dict]

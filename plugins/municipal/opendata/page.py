@@ -206,6 +206,8 @@ class DatosGenerator(Generator):
             _write(output / AGENDA_FILE, agenda)
         written = {AGENDA_FILE} if events else set()
         for name, records in rows.items():
+            if not records:  # a dataset without data is not published (nor listed)
+                continue
             dataset = definitions[name]
             for item in dataset.distributions:
                 if item.format == "CSV":
@@ -217,6 +219,8 @@ class DatosGenerator(Generator):
                 else:
                     continue
                 written.add(item.path)
+        if not rows["contratos"]:
+            return written  # an OCDS package has at least one release
         # OCDS names the publisher and the package by absolute URIs, also in a preview.
         domain = f"https://{site.entidad['dominio']}"
         package = release_package(
