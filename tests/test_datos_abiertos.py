@@ -739,6 +739,20 @@ def test_the_agenda_feed_has_every_published_event(sample_site):
         assert str(entry["url"]) == f"{DOMAIN}/eventos/{slug}/"
 
 
+def test_every_event_page_is_an_event(sample_site):
+    """Event pages come from the agenda (another part of the site): each one that exists
+    carries its Event, from base.html's block."""
+    events = published_events()
+    for slug, event in events.items():
+        url = f"/eventos/{slug}/"
+        if not sample_site.file_for(url).is_file():
+            continue
+        data = json_ld(sample_site, url)
+        assert data["@type"] == "Event" and data["name"] == event["titulo"], url
+        assert data["startDate"].startswith(event["fecha"]), url
+        assert data["location"]["name"] == event["lugar"], url
+
+
 class _Evento:
     """What an event page gives the template: its front matter and its URL."""
 
