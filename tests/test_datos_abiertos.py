@@ -2,7 +2,7 @@
 the DCAT catalogue and the JSON-LD of the pages.
 
 Expected values come from the sample content (read here with the project's YAML loader),
-from the official OCDS 1.1.5 schemas in ../shared/ocds/ (loaded offline), from git itself
+from the official OCDS 1.1.5 schemas (tests/fixtures/ocds-1.1.5/, loaded offline), from git itself
 and from schema.org's expected types, hand-listed below.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
 import json
 import shutil
@@ -38,7 +39,7 @@ from municipal.publishing.build import BuildFailed, build_site
 
 pytest_plugins = ["servidores"]
 
-OCDS_SCHEMAS = ROOT.parent / "shared" / "ocds" / "schema"
+OCDS_SCHEMAS = ROOT / "tests" / "fixtures" / "ocds-1.1.5"  # official, unmodified (README there)
 OCDS_PREFIX = "ocds-xxxxxx"  # pelicanconf.py of the sample: a placeholder
 DOMAIN = "https://chitaga-nortedesantander.gov.co"  # entidad.yml: dominio
 NIT = "890501422-4"
@@ -90,6 +91,15 @@ def errors_of(validator, document) -> list[str]:
 @pytest.fixture(scope="module")
 def ocds(sample_site) -> dict:
     return load_json(sample_site, "datos/contratos-ocds.json")
+
+
+def test_the_copied_schemas_are_the_official_files():
+    digests = {"release-package-schema.json":
+               "06577cec73cc16eca0cac331a7ea9ee9cd684b21c55f5f0711f7442623153698",
+               "release-schema.json":
+               "fac192e1ccfb061f5164bdb2d64c29e517c0f81661996b97de40cebc55a2c1bc"}
+    for name, digest in digests.items():
+        assert hashlib.sha256((OCDS_SCHEMAS / name).read_bytes()).hexdigest() == digest, name
 
 
 def test_the_ocds_package_passes_the_official_schema(ocds):
