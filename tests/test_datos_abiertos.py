@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
@@ -32,6 +34,7 @@ from municipal.indicators import page as indicators_page
 from municipal.indicators.compliance import cutoff
 from municipal.indicators.history import read_history
 from municipal.opendata import page as opendata_page
+from municipal.opendata.datasets import INTEGER, LIST, TEXT, Column, to_csv
 from municipal.opendata.jsonld import FILTERS, script_element
 from municipal.opendata.ocds import BadPrefix, check_prefix, release_package
 from municipal.opendata.page import licence
@@ -797,3 +800,36 @@ def test_an_event_is_a_schema_org_event():
         _Evento({**evento.metadata, "hora": None}, evento.url), _Oficina(), entidad, "")
     assert json.loads(BeautifulSoup(str(all_day), "html.parser").script.string)[
         "startDate"] == "2026-12-16"
+
+
+# --- Any text survives (Hypothesis) ---------------------------------------------------------
+
+texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
+one_line = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r\n"),
+                   min_size=1, max_size=30)
+COLUMNS = (Column("texto", "Texto", TEXT, "."), Column("lista", "Lista", LIST, "."),
+           Column("entero", "Entero", INTEGER, "."))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(texts, st.lists(one_line, max_size=4),
+                          st.integers(min_value=0, max_value=10**15)), max_size=5))
+def test_any_text_survives_the_csv(rows):
+    """Commas, quotes, line breaks and accents come back as written (list items are single
+    lines: the validator refuses line breaks in them)."""
+    data = to_csv(COLUMNS, [{"texto": text, "lista": items, "entero": number}
+                            for text, items, number in rows])
+    assert data.startswith(b"\xef\xbb\xbf")
+    back = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert [(row["Texto"], row["Lista"].split("\n") if row["Lista"] else [],
+             int(row["Entero"])) for row in back] == [
+        (text, items, number) for text, items, number in rows]
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_any_text_stays_inside_its_json_ld_block(text):
+    element = str(script_element({"name": text}))
+    body = element.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
+    assert "<" not in body and ">" not in body
+    assert json.loads(body) == {"name": text}
