@@ -52,6 +52,16 @@ EVENTOS_URL = "eventos/"
 EVENTOS_SAVE_AS = "eventos/index.html"
 CUMPLIMIENTO_URL = "cumplimiento/"
 CUMPLIMIENTO_SAVE_AS = "cumplimiento/index.html"
+# The transparency menu (Res. 1519 de 2020), one page per item filled by several
+# pages, the esquema de publicación (item 7.1.3) and the site map.
+TRANSPARENCIA_URL = "transparencia/"
+TRANSPARENCIA_SAVE_AS = "transparencia/index.html"
+TRANSPARENCIA_ITEM_URL = "transparencia/{id}/"
+TRANSPARENCIA_ITEM_SAVE_AS = "transparencia/{id}/index.html"
+TRANSPARENCIA_ESQUEMA_URL = "transparencia/esquema-de-publicacion/"
+TRANSPARENCIA_ESQUEMA_SAVE_AS = "transparencia/esquema-de-publicacion/index.html"
+MAPA_DEL_SITIO_URL = "mapa-del-sitio/"
+MAPA_DEL_SITIO_SAVE_AS = "mapa-del-sitio/index.html"
 DATOS_URL = "datos/"
 DATOS_SAVE_AS = "datos/index.html"
 DATOS_CONJUNTO_URL = "datos/{slug}/"
@@ -73,7 +83,8 @@ NOTICIAS_SAVE_AS = "noticias/index.html"
 
 DIRECT_TEMPLATES = ["index", "noticias"]
 # Lists paginate so that every page stays under 13 KB compressed (one network round trip).
-PAGINATED_TEMPLATES = {"noticias": 10, "tramites": 40, "contratos": 20}
+PAGINATED_TEMPLATES = {"noticias": 10, "tramites": 40, "contratos": 20, "mapa_del_sitio": 50,
+                       "esquema": 60}
 # The build fails if a page weighs more than this once compressed (gzip -9, CSS included).
 PRESUPUESTO_PAGINA_BYTES = 13 * 1024
 # The office page shows the latest items of each list and links to the full lists.

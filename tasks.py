@@ -8,10 +8,13 @@
     invoke publicar [--contenido DIR]                                  (alias: publish)
     invoke revertir                                                     (alias: rollback)
     invoke configuracion-nginx [--salida DIR] [--raiz RUTA]
+    invoke nuevo TIPO --oficina ID [--titulo "..."] [--contenido DIR]
+    invoke importar-secop ARCHIVO [--contenido DIR] [--oficina ID] [--aplicar]
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import http.server
 import os
@@ -19,14 +22,17 @@ import runpy
 import sys
 import threading
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from invoke import Exit, task
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
+from municipal.content.messages import suggestion  # noqa: E402
 from municipal.content.model import site_url  # noqa: E402
 from municipal.content.validation import InvalidContent, check_content, report  # noqa: E402
+from municipal.content.yaml_loader import SourceError, parse_yaml, read_text  # noqa: E402
 from municipal.indicators.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
 from municipal.indicators.computation import to_csv, to_json  # noqa: E402
 from municipal.publishing.build import BuildFailed, BuildInterrupted, BuildRefused, build_site  # noqa: E402
@@ -34,12 +40,16 @@ from municipal.publishing.build_safety import UnsafeBuild, check_content_folder 
 from municipal.publishing.publish import publish, revert_from  # noqa: E402
 from municipal.publishing.releases import DeployFailed  # noqa: E402
 from municipal.publishing.server_config import nginx_conf, style_hashes  # noqa: E402
+from municipal.staff import scaffold, secop  # noqa: E402
+from municipal.staff.secop_export import NotAnExport  # noqa: E402
+from municipal.staff.yaml_writer import create_new  # noqa: E402
 from municipal.transparency import matrix as transparency_matrix  # noqa: E402
 from municipal.transparency.catalogue import load_catalogue  # noqa: E402
 from municipal.transparency.rules import check_site  # noqa: E402
 
 DEFAULT_CONTENT = "content"
-TIMEZONE = runpy.run_path(str(ROOT / "pelicanconf.py"))["TIMEZONE"]
+PREVIEW_SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
+TIMEZONE = PREVIEW_SETTINGS["TIMEZONE"]
 DEFAULT_OUTPUT = "output"
 INTERRUPTED = 128  # exit code 128 + N: the build was stopped by signal N
 WATCHED = ("theme", "pelicanconf.py", "publishconf.py", "schemas")
@@ -153,7 +163,8 @@ def transparencia(c, contenido=DEFAULT_CONTENT, formato="tabla"):
     if site.problems:
         print(report(site.problems), file=sys.stderr)
         raise Exit(code=1)
-    document = transparency_matrix.matrix(load_catalogue(), site, site_url(site.content_dir))
+    document = transparency_matrix.matrix(load_catalogue(), site, PREVIEW_SETTINGS,
+                                          site_url(site.content_dir))
     if formato == "json":
         print(transparency_matrix.to_json(document), end="")
     elif formato == "csv":
@@ -207,6 +218,136 @@ def configuracion_nginx(c, contenido=DEFAULT_CONTENT, salida=DEFAULT_OUTPUT,
     dominio = site_url(ROOT / contenido).removeprefix("https://") or "example.gov.co"
     raiz = Path(raiz) if raiz else Path("/var/www") / dominio / "current"
     print(nginx_conf(hashes, raiz, dominio), end="")
+
+
+@task(
+    help={
+        "tipo": "noticia, tramite, contrato o pagina",
+        "oficina": "Oficina dueña del archivo: un id de oficinas.yml (obligatorio)",
+        "titulo": "Título (nombre del trámite; en un contrato, su referencia, p. ej. CPS-012-2026)",
+        "contenido": "Carpeta de contenido (por defecto: content)",
+    },
+)
+def nuevo(c, tipo, oficina=None, titulo=None, contenido=DEFAULT_CONTENT):
+    """Crea un archivo nuevo en su carpeta, con todos sus campos y una ayuda para cada uno."""
+    content_dir = _content_folder(contenido)
+    if not oficina:
+        offices = ", ".join(_office_list(content_dir))
+        raise Exit(f"Error: falta --oficina; use una de: {offices}.", code=1)
+    today = datetime.datetime.now(ZoneInfo(TIMEZONE)).date()
+    try:
+        new = scaffold.new_file(content_dir, tipo, oficina, titulo, today)
+        create_new(new.path, new.text)
+    except scaffold.Refused as error:
+        raise Exit(f"Error: {_sentence(error)} No se escribió nada.", code=1) from None
+    except FileExistsError:
+        raise Exit(f"Error: {new.shown} ya existe y no se reemplaza. No se escribió nada.",
+                   code=1) from None
+    print(f"Archivo creado: {new.shown}")
+    print("Ahora:")
+    step = 1
+    if new.left:
+        print(f"  {step}. Ábralo y llene los campos obligatorios: {', '.join(new.left)}.")
+        step += 1
+    if new.kind.body:
+        print(f"  {step}. Escriba {new.kind.body} debajo de la segunda línea ---.")
+        step += 1
+    if new.untitled:
+        print(f"  {step}. Cambie el nombre del archivo según su {new.kind.title_field} "
+              "(minúsculas sin tildes, números y guiones).")
+        step += 1
+    other = "" if contenido == DEFAULT_CONTENT else f" --contenido {contenido}"
+    print(f"  {step}. Revise con: invoke validar{other}")
+
+
+@task(
+    name="importar-secop",
+    help={
+        "archivo": "Exportación de SECOP II «Contratos electrónicos» (CSV o JSON de datos.gov.co)",
+        "contenido": "Carpeta de contenido (por defecto: content)",
+        "oficina": "Oficina de los contratos nuevos (por defecto: juridica)",
+        "aplicar": "Escribir los cambios (sin esta opción solo se muestran)",
+    },
+)
+def importar_secop(c, archivo, contenido=DEFAULT_CONTENT, oficina="juridica", aplicar=False):
+    """Crea o actualiza los contratos de content/contratos/ desde una exportación de SECOP II."""
+    content_dir = _content_folder(contenido)
+    offices = _office_list(content_dir)
+    if oficina not in offices:
+        raise Exit(f'Error: la oficina "{oficina}" no está en oficinas.yml; use una de: '
+                   f"{', '.join(offices)}.{suggestion(oficina, offices)} "
+                   "No se escribió nada.", code=1)
+    nit = secop.nine_digits(_entity_nit(content_dir))
+    today = datetime.datetime.now(ZoneInfo(TIMEZONE)).date()
+    try:
+        plan = secop.plan_import(Path(archivo), content_dir, oficina, nit, today)
+    except NotAnExport as error:
+        raise Exit(f"Error: {_sentence(error)} No se escribió nada.", code=1) from None
+    if aplicar:
+        secop.apply(plan)
+    for change in plan.changes:
+        print(_import_heading(change, aplicar))
+        for name, before, after in change.changes:
+            print(f"    {name}: {after}" if change.created else f"    {name}: {before} → {after}")
+        if change.comments_lost:
+            print("    (aviso: los comentarios que no están al comienzo del archivo no se "
+                  "conservan)")
+    for line, message in plan.problems:
+        print(f"{plan.export}:{line}: {message}")
+    print(_import_summary(plan, nit))
+    problems = bool(plan.problems)
+    if not aplicar:
+        print("Simulación: no se escribió nada. Para escribir estos cambios, repita la orden "
+              "con --aplicar.")
+    elif plan.changes:
+        site = check_site(check_content(content_dir))
+        print("Validación del resultado: " + report(site.problems))
+        problems = problems or bool(site.problems)
+    if problems:
+        raise Exit(code=1)
+
+
+def _entity_nit(content_dir: Path) -> str:
+    try:
+        data = parse_yaml(read_text(content_dir / "entidad.yml")).data
+    except (OSError, SourceError):
+        data = None
+    nit = data.get("nit") if isinstance(data, dict) else None
+    if not isinstance(nit, str | int) or not secop.nine_digits(str(nit)):
+        raise Exit(f"Error: {content_dir.name}/entidad.yml no tiene un nit válido; revíselo "
+                   "con invoke validar. No se escribió nada.", code=1)
+    return str(nit)
+
+
+def _import_heading(change, applied: bool) -> str:
+    if change.created:
+        verb = "creado" if applied else "se crearía"
+    else:
+        verb = "actualizado" if applied else "cambiaría"
+    return f"{change.shown}: {verb} (fila de la línea {change.line})"
+
+
+def _import_summary(plan, nit: str) -> str:
+    created = sum(change.created for change in plan.changes)
+    changed = len(plan.changes) - created
+    parts = [f"{plan.rows} filas", f"{created} contratos nuevos", f"{changed} con cambios",
+             f"{plan.unchanged} sin cambios", f"{len(plan.problems)} filas con problemas"]
+    if plan.other_entities:
+        parts.append(f"{plan.other_entities} de otras entidades (NIT distinto de {nit}) "
+                     "omitidas")
+    return "Resumen: " + ", ".join(parts) + "."
+
+
+def _office_list(content_dir: Path) -> list[str]:
+    try:
+        return scaffold.office_ids(content_dir)
+    except scaffold.Refused as error:
+        raise Exit(f"Error: {_sentence(error)}", code=1) from None
+
+
+def _sentence(message) -> str:
+    message = str(message)
+    return message if message.endswith((".", "?")) else message + "."
 
 
 def _content_folder(contenido: str) -> Path:

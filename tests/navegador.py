@@ -16,6 +16,7 @@ the local nginx and cannot resolve any host name.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -46,12 +47,12 @@ INSTALL_HINT = "ejecute `bash tests/ejecutar.sh`, que instala chromium, nginx y 
 # Every kind of page the theme renders, in the order the tests are reported.
 PAGE_TYPE_NAMES = (
     "inicio", "noticias", "noticia", "tramites", "tramite", "contratos", "contrato",
-    "oficinas", "oficina", "pagina", "cumplimiento", "datos", "conjunto_datos",
-    "error",
+    "oficinas", "oficina", "pagina", "cumplimiento", "transparencia", "transparencia_seccion",
+    "esquema", "mapa", "datos", "conjunto_datos", "error",
 )
 MISSING_PAGE = "/no-existe/"
 SECTIONS = {"noticias", "tramites", "contratos", "oficinas", "cumplimiento", "adjuntos",
-            "datos"}
+            "transparencia", "mapa-del-sitio", "datos"}
 
 REPORT = pytest.StashKey[dict]()
 SCREENSHOTS = pytest.StashKey[Path]()
@@ -229,12 +230,20 @@ def news_item(site) -> str:
 
 
 def institutional_page(site) -> str:
-    """An institutional page linked from the footer (/transparencia/ if there is one)."""
+    """An institutional page (a Markdown page of content/paginas/) linked from the footer."""
     pages = [path for path in local_links(site, "/", scope="footer")
              if path.count("/") == 2 and path.strip("/") not in SECTIONS
              and site.file_for(path).exists()]
     assert pages, "el pie de página no enlaza a ninguna página institucional"
-    return "/transparencia/" if "/transparencia/" in pages else pages[0]
+    return pages[0]
+
+
+def transparency_item_page(site) -> str:
+    """The page of an item of the transparency menu that several pages fill."""
+    items = [path for path in local_links(site, "/transparencia/")
+             if re.fullmatch(r"/transparencia/[0-9.]+/", path) and site.file_for(path).exists()]
+    assert items, "/transparencia/ no enlaza a ninguna página de sección"
+    return items[0]
 
 
 def discover_page_types(site) -> dict[str, str]:
@@ -250,6 +259,10 @@ def discover_page_types(site) -> dict[str, str]:
         "oficina": first_item(site, "/oficinas/"),
         "pagina": institutional_page(site),
         "cumplimiento": "/cumplimiento/",
+        "transparencia": "/transparencia/",
+        "transparencia_seccion": transparency_item_page(site),
+        "esquema": "/transparencia/esquema-de-publicacion/",
+        "mapa": "/mapa-del-sitio/",
         "datos": "/datos/",
         "conjunto_datos": "/datos/contratos/",  # the longest data dictionary
         "error": MISSING_PAGE,

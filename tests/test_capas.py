@@ -18,7 +18,7 @@ from conftest import ROOT
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 PLUGIN = ROOT / "plugins" / "municipal"
-SUBPACKAGES = ["content", "site", "indicators", "transparency", "opendata", "publishing"]
+SUBPACKAGES = ["content", "site", "indicators", "transparency", "opendata", "publishing", "staff"]
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:
@@ -50,6 +50,8 @@ def test_the_layers_are_kept_on_this_tree():
     ("transparency/matrix.py", "from ..opendata import ocds", "Capas del complemento"),
     ("opendata/ocds.py", "from ..publishing import ftp", "Capas del complemento"),
     ("site/images.py", "import tasks", "no importa tasks.py"),
+    ("staff/secop.py", "from ..site import readers", "Capas del complemento"),
+    ("content/model.py", "from ..staff import secop", "Capas del complemento"),
 ])
 def test_a_lower_layer_importing_a_higher_one_breaks_the_contract(tmp_path, module, line,
                                                                    broken):

@@ -197,7 +197,7 @@ def test_six_unclosed_tags_in_a_body_are_one_error_at_the_sixth():
 def test_a_40_kb_policy_page_in_ordinary_markdown_passes():
     sentence = ("La Alcaldía de Chitagá trata los datos personales según la **Ley 1581 de "
                 "2012**, el *Decreto 1377 de 2013* y la [Política de datos]"
-                "({filename}/paginas/juridica/transparencia.md) de la entidad; "
+                "({filename}/paginas/juridica/peticiones-quejas-y-reclamos.md) de la entidad; "
                 "el titular (o su representante) puede consultar, corregir o suprimir "
                 "sus datos & pedir prueba de la autorización. ")
     article = sentence * 6 + "\n\n- **Consulta**: 10 días.\n- **Reclamo**: 15 días.\n\n"
@@ -261,7 +261,7 @@ Texto con **negrita**, *cursiva*, H<sub>2</sub>O y 10<sup>3</sup>.<br>Otra líne
 
 <details><summary>Más</summary>Detalle.</details>
 
-[Una página]({filename}/paginas/juridica/transparencia.md#inicio),
+[Una página]({filename}/paginas/juridica/peticiones-quejas-y-reclamos.md#inicio),
 [un PDF]({static}/adjuntos/hacienda/formulario-registro-ica.pdf),
 [https](https://www.suin-juriscol.gov.co/), [correo](mailto:a@chitaga-nortedesantander.gov.co),
 [teléfono](tel:+576000000), [trámites](/tramites/), [oficinas](../oficinas/), [ancla](#arriba).
@@ -329,7 +329,7 @@ def test_the_reader_keeps_everything_markdown_and_the_allowlist_produce(reader):
     page = BeautifulSoup(_render(reader, "amable.md"), "html.parser")
     links = [link.get("href") for link in page.find_all("a")]
     assert links[:8] == [
-        "{filename}/paginas/juridica/transparencia.md#inicio",
+        "{filename}/paginas/juridica/peticiones-quejas-y-reclamos.md#inicio",
         "{static}/adjuntos/hacienda/formulario-registro-ica.pdf",
         "https://www.suin-juriscol.gov.co/", "mailto:a@chitaga-nortedesantander.gov.co",
         "tel:+576000000", "/tramites/", "../oficinas/", "#arriba",

@@ -234,7 +234,9 @@ def test_every_internal_link_resolves_to_a_file(sample_site: BuiltSite):
 
 
 def test_urls_are_clean(sample_site: BuiltSite):
-    data_files = ("/cumplimiento.json", "/cumplimiento.csv", "/eventos.ics")
+    data_files = ("/cumplimiento.json", "/cumplimiento.csv", "/transparencia.json",
+                  "/transparencia.csv", "/transparencia/esquema-de-publicacion.csv",
+                  "/eventos.ics")
     for page_url, target in internal_targets(sample_site):
         if (not target.startswith(("/adjuntos/", "/imagenes/", "/datos/"))
                 and target not in data_files):  # /datos/ holds the open data files

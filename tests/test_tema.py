@@ -325,13 +325,28 @@ def test_long_lists_paginate_within_budget_and_reach_every_item(
     assert gzip_size(one_page.encode()) > BUDGET, f"{list_url}: la lista es muy corta"
 
 
+def test_the_site_map_paginates_within_budget_and_links_every_page(crowded_site: BuiltSite):
+    urls = list_pages(crowded_site, "/mapa-del-sitio/")
+    assert len(urls) > 2
+    linked = set()
+    for url in urls:
+        assert compressed_size(crowded_site.file_for(url)) <= BUDGET, url
+        linked |= {urljoin(url, a["href"])
+                   for a in crowded_site.page(url).find("main").find_all("a", href=True)}
+    pages = {"/" + path.relative_to(crowded_site.output).as_posix().removesuffix("index.html")
+             for path in crowded_site.html_files()}
+    pages = {page for page in pages if page != "/404.html" and "/pagina/" not in page}
+    assert pages - linked <= {"/mapa-del-sitio/"} and len(pages) > 300
+
+
 def test_without_pagination_the_crowded_lists_are_over_budget_and_the_build_fails(
         tmp_path):
     """The fixture above can fail: each of its lists on one page is over 13 KB."""
     content = tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT, content)
     crowd(content)
-    one_page = {"PAGINATED_TEMPLATES": {"noticias": 1000, "tramites": 1000, "contratos": 1000}}
+    one_page = {"PAGINATED_TEMPLATES": {"noticias": 1000, "tramites": 1000, "contratos": 1000,
+                                        "mapa_del_sitio": 50}}
     with pytest.raises(PagesOverBudget) as failure:
         build_site(content, tmp_path / "output", PREVIEW_SETTINGS, one_page)
     named = [line.split(" pesa ")[0] for line in str(failure.value).splitlines()[:-1]]

@@ -2,13 +2,15 @@
 
 The fixture tests/fixtures/contenido-transparencia fills one item of each kind:
 1.1 by a page, 2.1 by two pages (one names the deeper id 2.1.1), 1.4 by the
-offices, 5.1–5.4 by one trámite, 3.1 by an enlace, 9.1 by a no_aplica; it has
-no contracts (3.2 and 3.3 pendiente) and no events (1.11 pendiente).
+offices, 5.1–5.4 by one trámite, 3.1 by an enlace, 9.1 by a no_aplica, and 7.1.3
+by the esquema de publicación, which the site always generates; it has no contracts
+(3.2 and 3.3 pendiente) and no events (1.11 pendiente).
 """
 
 from __future__ import annotations
 
 import re
+import runpy
 import shutil
 from pathlib import Path
 
@@ -17,13 +19,16 @@ from invoke import Context, Exit
 
 import tasks
 from conftest import ROOT, SAMPLE_CONTENT
-from municipal.content.model import Problem
+from municipal.content.layout import ContentFile
+from municipal.content.model import Problem, Site
 from municipal.content.validation import check_content
 from municipal.pipeline import validate_and_list_generators
+from municipal.transparency import fillings
 from municipal.transparency.catalogue import load_catalogue
 from municipal.transparency.matrix import matrix, summary_line, terminal_table, to_csv, to_json
 from municipal.transparency.rules import problems
 
+SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
 RES1519 = ROOT.parent / "shared" / "transparencia-res1519.md"
 FIXTURE = ROOT / "tests" / "fixtures" / "contenido-transparencia"
 DOMAIN = "https://silos-nortedesantander.gov.co"
@@ -104,17 +109,18 @@ FILLED_ROWS = {
     "5.2": ("publicado", ["/tramites/"], None),
     "5.3": ("publicado", ["/tramites/"], None),
     "5.4": ("publicado", ["/tramites/"], None),
+    "7.1.3": ("publicado", ["/transparencia/esquema-de-publicacion/"], None),
     "9.1": ("no_aplica", [], NO_APLICA_91),
 }
 
 
 def fixture_matrix(base_url: str = "") -> dict:
-    return matrix(load_catalogue(), check_content(FIXTURE, use_cache=False), base_url)
+    return matrix(load_catalogue(), check_content(FIXTURE, use_cache=False), SETTINGS, base_url)
 
 
 def test_the_matrix_has_one_row_per_item_in_order_with_its_filling():
     document = fixture_matrix()
-    assert document["resumen"] == {"publicado": 8, "no_aplica": 1, "pendiente": 47}
+    assert document["resumen"] == {"publicado": 9, "no_aplica": 1, "pendiente": 46}
     items = {row["id"]: row for row in document["items"]}
     assert [row["id"] for row in document["items"]] == [
         id_ for id_, _ in md_table() if "." in id_ and id_ != "7.1"]
@@ -131,13 +137,58 @@ def test_the_matrix_has_one_row_per_item_in_order_with_its_filling():
 
 def test_sources_the_site_does_not_generate_yet_stay_pending():
     items = {row["id"]: row for row in fixture_matrix()["items"]}
-    for id_ in ("1.11", "3.2", "3.3", "4.5", "6.6", "7.1.3", "7.2"):
+    for id_ in ("1.11", "3.2", "3.3", "4.5", "6.6", "7.2"):
         assert items[id_]["estado"] == "pendiente", id_
+
+
+def test_the_urls_of_generated_lists_come_from_the_settings():
+    settings = {**SETTINGS, "OFICINAS_URL": "dependencias/",
+                "TRANSPARENCIA_ESQUEMA_URL": "transparencia/esquema/"}
+    site = check_content(FIXTURE, use_cache=False)
+    items = {row["id"]: row for row in matrix(load_catalogue(), site, settings)["items"]}
+    assert items["1.4"]["urls"] == ["/dependencias/"]
+    assert items["7.1.3"]["urls"] == ["/transparencia/esquema/"]
+
+
+def test_registering_a_generated_source_is_one_entry(monkeypatch):
+    """What the events feature will add: its item turns publicado, linked from its setting."""
+    monkeypatch.setitem(fillings.GENERATED_SOURCES, "eventos", fillings.GeneratedSource(
+        "Eventos", "EVENTOS_URL", fillings.has_kind("tramites"), "tramites"))
+    site = check_content(FIXTURE, use_cache=False)
+    items = {row["id"]: row for row in matrix(
+        load_catalogue(), site, {**SETTINGS, "EVENTOS_URL": "eventos/"})["items"]}
+    assert (items["1.11"]["estado"], items["1.11"]["urls"]) == ("publicado", ["/eventos/"])
+    monkeypatch.setitem(fillings.GENERATED_SOURCES, "eventos", fillings.GeneratedSource(
+        "Eventos", "EVENTOS_URL", fillings.has_kind("eventos"), "eventos"))
+    items = {row["id"]: row for row in matrix(
+        load_catalogue(), site, {**SETTINGS, "EVENTOS_URL": "eventos/"})["items"]}
+    assert items["1.11"]["estado"] == "pendiente"  # this content has no events
+
+
+def test_an_event_of_a_type_is_seen_unless_it_is_a_draft(tmp_path):
+    """For 6.6: the rendición de cuentas is there when an event of that tipo is."""
+    folder = tmp_path / "eventos" / "despacho"
+    folder.mkdir(parents=True)
+    files = {}
+    for name, tipo, draft in (("2026-03-10-socializacion.md", "socializacion", False),
+                              ("2026-12-12-audiencia.md", "rendicion_de_cuentas", True)):
+        (folder / name).write_text(f"---\ntitulo: x\ntipo: {tipo}\nborrador: {str(draft).lower()}"
+                                   "\n---\nTexto.\n", encoding="utf-8")
+        relpath = f"eventos/despacho/{name}"
+        files[relpath] = ContentFile(tmp_path, relpath, "eventos", "despacho")
+    site = Site(tmp_path, files=files)
+    assert not fillings.has_event_of_type("rendicion_de_cuentas")(site)
+    assert fillings.has_event_of_type("socializacion")(site)
+    (folder / "2026-12-12-audiencia.md").write_text(
+        "---\ntitulo: x\ntipo: rendicion_de_cuentas\n---\nTexto.\n", encoding="utf-8")
+    assert fillings.has_event_of_type("rendicion_de_cuentas")(Site(tmp_path, files=files))
+    (folder / "2026-03-10-socializacion.md").write_text("---\ntitulo: [\n---\n", encoding="utf-8")
+    assert not fillings.has_event_of_type("socializacion")(Site(tmp_path, files=files))
 
 
 def test_contracts_fill_3_2_and_3_3_when_there_are_contracts():
     site = check_content(SAMPLE_CONTENT, use_cache=False)
-    items = {row["id"]: row for row in matrix(load_catalogue(), site, "")["items"]}
+    items = {row["id"]: row for row in matrix(load_catalogue(), site, SETTINGS)["items"]}
     assert items["3.2"]["urls"] == items["3.3"]["urls"] == ["/contratos/"]
 
 
@@ -150,8 +201,8 @@ def test_production_urls_are_absolute_and_links_stay_as_written():
 
 def test_json_writer():
     text = to_json(fixture_matrix())
-    assert text.startswith('{\n  "resumen": {\n    "publicado": 8,\n    "no_aplica": 1,\n'
-                           '    "pendiente": 47\n  },\n  "items": [\n    {\n      "id": "1.1",\n'
+    assert text.startswith('{\n  "resumen": {\n    "publicado": 9,\n    "no_aplica": 1,\n'
+                           '    "pendiente": 46\n  },\n  "items": [\n    {\n      "id": "1.1",\n'
                            '      "nombre": "Misión, visión, funciones y deberes",\n'
                            '      "estado": "publicado",\n      "urls": [\n'
                            '        "/mision-y-vision/"\n      ],\n      "motivo": null,\n'
@@ -180,7 +231,7 @@ def test_table_for_people():
     ]
     at = lines.index("9.1      no aplica  Normatividad especial")
     assert lines[at + 1] == f"                    No aplica: {NO_APLICA_91}"
-    assert lines[-1] == "8 publicados, 1 no aplica, 47 pendientes"
+    assert lines[-1] == "9 publicados, 1 no aplica, 46 pendientes"
 
 
 @pytest.mark.parametrize(("counts", "line"), [
@@ -208,7 +259,7 @@ def test_transparencia_yml_is_optional(tmp_path):
     site = check_content(content, use_cache=False)
     assert site.problems == [] and problems(site) == []
     assert fixture_matrix()["resumen"]["no_aplica"] == 1
-    assert matrix(load_catalogue(), site, "")["resumen"]["no_aplica"] == 0
+    assert matrix(load_catalogue(), site, SETTINGS)["resumen"]["no_aplica"] == 0
 
 
 def test_unknown_ids_duplicates_and_no_aplica_of_a_filled_item(tmp_path):
@@ -240,8 +291,8 @@ def test_unknown_ids_duplicates_and_no_aplica_of_a_filled_item(tmp_path):
         Problem("content/transparencia.yml", 6, "items[3].id",
                 'la sección "3.1" ya está en la línea 2: deje una sola entrada por sección'),
         Problem("content/transparencia.yml", 9, "items[4].no_aplica",
-                'la sección "1.4" no puede ser no_aplica: ya la publica el sitio en /oficinas/; '
-                "quite no_aplica o deje de publicarla"),
+                'la sección "1.4" no puede ser no_aplica: ya la publica el sitio '
+                "(Directorio de dependencias); quite no_aplica o deje de publicarla"),
         Problem("content/transparencia.yml", 11, "items[5].no_aplica",
                 'la sección "2.1" no puede ser no_aplica: ya la publica la página '
                 "content/paginas/despacho/leyes.md; quite no_aplica o deje de publicarla"),
@@ -330,9 +381,9 @@ def test_invoke_transparencia_formats(capsys):
     assert out.splitlines()[1] == (
         f'1.1,1,"Misión, visión, funciones y deberes",publicado,{DOMAIN}/mision-y-vision/,')
     tasks.transparencia(Context(), contenido=str(FIXTURE))
-    assert capsys.readouterr().out.splitlines()[-1] == "8 publicados, 1 no aplica, 47 pendientes"
+    assert capsys.readouterr().out.splitlines()[-1] == "9 publicados, 1 no aplica, 46 pendientes"
     tasks.transparencia(Context(), contenido=str(FIXTURE), formato="json")
-    assert '"publicado": 8' in capsys.readouterr().out
+    assert '"publicado": 9' in capsys.readouterr().out
 
 
 def test_invoke_transparencia_refuses_an_unknown_format_and_bad_content(tmp_path, capsys):

@@ -137,7 +137,8 @@ def test_old_unchanged_files_are_not_even_read(content_copy, monkeypatch):
 
     monkeypatch.setattr(validation, "read_bytes", counting_read)
     assert check_content(content_copy, today=TODAY).problems == []
-    assert sorted(read) == ["entidad.yml", "oficinas.yml", "plan.yml"]  # never cached
+    assert sorted(read) == [  # never cached
+        "entidad.yml", "oficinas.yml", "plan.yml", "transparencia.yml"]
 
 
 def test_a_same_size_edit_of_an_old_file_with_its_old_times_is_seen(content_copy):

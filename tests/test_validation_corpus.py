@@ -21,6 +21,7 @@ import yaml
 
 from conftest import SAMPLE_CONTENT
 from municipal.content.validation import check_content
+from municipal.transparency.rules import check_site
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 TODAY = datetime.date(2026, 11, 24)
@@ -41,7 +42,8 @@ def broken_copy(case: str, target: Path) -> dict:
 @pytest.mark.parametrize("case", CASES)
 def test_corpus_case_is_reported_exactly(case, tmp_path):
     expected = broken_copy(case, tmp_path / "content")
-    site = check_content(tmp_path / "content", today=TODAY, use_cache=False)
+    # As invoke validar and the build check: the validator, then the transparency rules.
+    site = check_site(check_content(tmp_path / "content", today=TODAY, use_cache=False))
     found = {(f"{problem.path}:{problem.line}", problem.field): problem.message
              for problem in site.problems}
     wanted = {(item["en"], item.get("campo", "")): item["dice"] for item in expected["esperado"]}

@@ -35,6 +35,8 @@ from .site.generators import (
     TramitesGenerator,
 )
 from .site.readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
+from .site.site_map import SiteMapGenerator
+from .transparency.page import TransparenciaGenerator
 from .transparency.rules import check_site
 
 
@@ -55,7 +57,8 @@ def validate_and_list_generators(pelican):
     pelican.settings["PAGE_ORDER_BY"] = by_order_then_slug
     # DatosGenerator last: its catalogue lists the data files the others have written.
     return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, OficinasGenerator,
-            CumplimientoGenerator, ErrorPageGenerator, RobotsGenerator, DatosGenerator]
+            CumplimientoGenerator, TransparenciaGenerator, ErrorPageGenerator, RobotsGenerator,
+            SiteMapGenerator, DatosGenerator]
 
 
 def pin_sitemap_clock(pelican):

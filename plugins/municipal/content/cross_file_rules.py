@@ -19,6 +19,7 @@ from .yaml_loader import YamlDocument
 
 RESERVED_PAGE_SLUGS = frozenset({
     *KIND_EXTENSIONS, "oficinas", "cumplimiento", "adjuntos", "theme", "feeds",
+    "transparencia", "mapa-del-sitio",
 })
 """Top-level folders of the built site that an institutional page cannot take."""
 

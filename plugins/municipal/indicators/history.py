@@ -44,6 +44,33 @@ class History:
 
 def read_history(content_dir: Path, timezone: str = "America/Bogota") -> History:
     """Every update under content_dir, from the git repository that holds it."""
+    log = _content_log(content_dir)
+    if isinstance(log, History):
+        return log
+    output, base = log
+    return History(GIT, parse_log(output, base, ZoneInfo(timezone)))
+
+
+def first_dates(content_dir: Path, timezone: str = "America/Bogota") -> dict[str, datetime.date]:
+    """The first date each file under content_dir was added or changed, by its path
+    relative to content_dir (the same one `git log` pass); {} without a usable history."""
+    log = _content_log(content_dir)
+    if isinstance(log, History):
+        return {}
+    output, base = log
+    zone = ZoneInfo(timezone)
+    found: dict[str, datetime.date] = {}
+    for chunk in output.split(_COMMIT)[1:]:  # newest first: the last date seen is the first
+        header, _, changes = chunk.partition("\0")
+        date = datetime.datetime.fromtimestamp(int(header.split(" ")[1]), zone).date()
+        for path in _changed_paths(changes.lstrip("\n").split("\0")):
+            if path.startswith(base):
+                found[path[len(base):]] = date
+    return found
+
+
+def _content_log(content_dir: Path) -> tuple[str, str] | History:
+    """The raw `git log` over content_dir and the prefix of its paths, or why there is none."""
     content_dir = Path(content_dir).resolve()
     try:
         repo = git.Repo(content_dir, search_parent_directories=True)
@@ -63,8 +90,7 @@ def read_history(content_dir: Path, timezone: str = "America/Bogota") -> History
             git.GitCommandNotFound, ValueError):
         return History(NO_HISTORY, reason=(
             "el contenido no está en un repositorio git con historial"))
-    base = "" if prefix == "." else prefix + "/"
-    return History(GIT, parse_log(output, base, ZoneInfo(timezone)))
+    return output, "" if prefix == "." else prefix + "/"
 
 
 def parse_log(output: str, base: str, zone: ZoneInfo) -> list[Update]:

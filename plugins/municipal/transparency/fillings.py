@@ -6,6 +6,7 @@ here, since the validator has already reported it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..content.model import Site
@@ -13,13 +14,62 @@ from ..content.yaml_loader import SourceError
 
 TRANSPARENCY_FILE = "transparencia.yml"
 
-# The sources the site generates today, and their list page (pelicanconf.py's *_URL).
-# Sources of the catalogue absent here (eventos, informe_de_empalme,
-# esquema_de_publicacion, datos_abiertos, rendicion_de_cuentas) are not generated yet.
-GENERATED_SOURCES = {
-    "oficinas": "oficinas/",
-    "contratos": "contratos/",
-    "tramites": "tramites/",
+
+@dataclass(frozen=True)
+class GeneratedSource:
+    """A list the site generates that fills the catalogue's items whose `fuente` is its key."""
+
+    nombre: str  # how pages name it, in Spanish
+    url_setting: str  # the pelicanconf.py setting of its page, e.g. "CONTRATOS_URL"
+    present: Callable[[Site], bool]  # does this content folder give it?
+    made_from: str = ""  # what it is made of: a kind folder ("contratos") or a file
+
+
+def has_kind(kind: str) -> Callable[[Site], bool]:
+    """The predicate "the content has at least one file of this kind"."""
+    def present(site: Site) -> bool:
+        return any(file.kind == kind for file in site.files.values())
+    present.__name__ = f"has_{kind}"
+    return present
+
+
+def has_event_of_type(tipo: str) -> Callable[[Site], bool]:
+    """The predicate "the content has an event of this `tipo` that is not a draft"."""
+    def present(site: Site) -> bool:
+        for relpath, file in site.files.items():
+            if file.kind != "eventos":
+                continue
+            try:
+                document = site.document_for(relpath)
+            except SourceError:  # unreadable: the validator has already said why
+                continue
+            data = document.data if document and isinstance(document.data, dict) else {}
+            if data.get("tipo") == tipo and data.get("borrador") is not True:
+                return True
+        return False
+    present.__name__ = f"has_event_of_type_{tipo}"
+    return present
+
+
+def always(site: Site) -> bool:
+    return True
+
+
+# What the site generates, by the `fuente` of res1519.yml. A source listed in the
+# catalogue but not here (eventos, rendicion_de_cuentas, informe_de_empalme,
+# datos_abiertos) is not generated yet: its items stay pendiente. Registering one is
+# one line here (its name, its page's URL setting, the predicate, what it is made of):
+#   "eventos": GeneratedSource("Eventos", "EVENTOS_URL", has_kind("eventos"), "eventos"),
+#   "rendicion_de_cuentas": GeneratedSource("Rendición de cuentas", "EVENTOS_URL",
+#                                           has_event_of_type("rendicion_de_cuentas"), "eventos"),
+GENERATED_SOURCES: dict[str, GeneratedSource] = {
+    "oficinas": GeneratedSource("Directorio de dependencias", "OFICINAS_URL",
+                                lambda site: bool(site.oficinas), "oficinas.yml"),
+    "contratos": GeneratedSource("Contratación", "CONTRATOS_URL", has_kind("contratos"),
+                                 "contratos"),
+    "tramites": GeneratedSource("Trámites", "TRAMITES_URL", has_kind("tramites"), "tramites"),
+    "esquema_de_publicacion": GeneratedSource("Esquema de publicación de la información",
+                                              "TRANSPARENCIA_ESQUEMA_URL", always, "plan.yml"),
 }
 
 
@@ -45,14 +95,14 @@ class Declaration:
     no_aplica_line: int
 
 
-def generated_sources(site: Site) -> dict[str, str]:
-    """The sources the site generates from this content now, with their URL."""
-    present = {
-        "oficinas": bool(site.oficinas),
-        "contratos": any(file.kind == "contratos" for file in site.files.values()),
-        "tramites": any(file.kind == "tramites" for file in site.files.values()),
-    }
-    return {source: url for source, url in GENERATED_SOURCES.items() if present[source]}
+def present_sources(site: Site) -> dict[str, GeneratedSource]:
+    """The sources the site generates from this content."""
+    return {key: source for key, source in GENERATED_SOURCES.items() if source.present(site)}
+
+
+def generated_sources(site: Site, settings: Mapping) -> dict[str, str]:
+    """The sources the site generates from this content, with their root-relative URL."""
+    return {key: settings[source.url_setting] for key, source in present_sources(site).items()}
 
 
 def page_claims(site: Site) -> list[PageClaim]:

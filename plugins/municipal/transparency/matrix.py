@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 
 from ..content.model import Site
 from .catalogue import Catalogue
@@ -18,14 +19,15 @@ PUBLISHED, NOT_APPLICABLE, PENDING = "publicado", "no_aplica", "pendiente"
 CSV_COLUMNS = ("id", "categoria", "nombre", "estado", "urls", "motivo")
 
 
-def matrix(catalogue: Catalogue, site: Site, base_url: str = "") -> dict:
+def matrix(catalogue: Catalogue, site: Site, settings: Mapping, base_url: str = "") -> dict:
     """The document {"resumen": {...}, "items": [rows in catalogue order]}.
 
-    base_url "" gives root-relative URLs ("/oficinas/"); "https://dominio"
+    The URLs of the lists the site generates come from `settings` (pelicanconf.py's
+    *_URL). base_url "" gives root-relative URLs ("/oficinas/"); "https://dominio"
     gives absolute ones. Links of transparencia.yml are kept as written.
     """
     urls: dict[str, list[str]] = {row.id: [] for row in catalogue.rows}
-    sources = generated_sources(site)
+    sources = generated_sources(site, settings)
     for row in catalogue.rows:
         if row.fuente in sources:
             urls[row.id].append(f"{base_url}/{sources[row.fuente]}")

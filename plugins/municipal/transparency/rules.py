@@ -11,7 +11,7 @@ import re
 from ..content.messages import suggestion
 from ..content.model import Problem, Site
 from .catalogue import Catalogue, load_catalogue
-from .fillings import TRANSPARENCY_FILE, declarations, generated_sources, page_claims
+from .fillings import TRANSPARENCY_FILE, declarations, page_claims, present_sources
 
 ID_PATTERN = re.compile(r"[0-9]+(\.[0-9]+)*")
 
@@ -22,10 +22,10 @@ def problems(site: Site, catalogue: Catalogue | None = None) -> list[Problem]:
     found: list[Problem] = []
     known = [entry.id for entry in catalogue.entries if catalogue.row_of(entry.id)]
     filled_by: dict[str, str] = {}  # row id → what fills it, for the no_aplica rule
-    for source, url in generated_sources(site).items():
+    for key, source in present_sources(site).items():
         for row in catalogue.rows:
-            if row.fuente == source:
-                filled_by.setdefault(row.id, f"el sitio en /{url}")
+            if row.fuente == key:
+                filled_by.setdefault(row.id, f"el sitio ({source.nombre})")
     for claim in page_claims(site):
         row = catalogue.row_of(claim.seccion)
         if row is None:

@@ -1,0 +1,1 @@
+"""Staff tools that write content files (nuevo, importar-secop); import only content."""
