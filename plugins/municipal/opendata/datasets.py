@@ -252,6 +252,25 @@ TRANSPARENCIA_COLUMNS = (
     Column("motivo", "motivo", TEXT, "Por qué no aplica, si es el caso."),
 )
 
+ESQUEMA_COLUMNS = (
+    Column("nombre", "nombre", TEXT, "Nombre o título de la información.", required=True),
+    Column("idioma", "idioma", TEXT, "Idioma en que se publica.", required=True),
+    Column("medio_de_conservacion", "medio_de_conservacion", TEXT,
+           "Medio de conservación (electrónico).", required=True),
+    Column("formato", "formato", TEXT, "Formato en que se publica (HTML, CSV, PDF…).",
+           required=True),
+    Column("fecha_de_generacion", "fecha_de_generacion", DATE,
+           "Fecha de la primera publicación según el historial."),
+    Column("frecuencia_de_actualizacion", "frecuencia_de_actualizacion", TEXT,
+           "Cada cuánto se actualiza según el plan de acción, o «Cuando cambia».",
+           required=True),
+    Column("lugar_de_consulta", "lugar_de_consulta", URL, "Dónde se consulta en el sitio.",
+           required=True),
+    Column("responsable_de_la_produccion", "responsable_de_la_produccion", TEXT,
+           "Dependencia que la produce.", required=True),
+    Column("responsable_de_la_informacion", "responsable_de_la_informacion", TEXT,
+           "Cargo responsable de la información.", required=True),
+)
 
 # --- Rows -------------------------------------------------------------------------------
 

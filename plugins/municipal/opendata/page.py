@@ -116,6 +116,15 @@ def dataset_definitions() -> dict[str, ds.Dataset]:
             root_files=("transparencia.yml", "oficinas.yml"),
             distributions=[ds.Distribution("transparencia.csv", "CSV", CSV),
                            ds.Distribution("transparencia.json", "JSON", JSON)]),
+        ds.Dataset(
+            "esquema", "Esquema de publicación de información",
+            "Qué información publica el sitio, en qué formato, cada cuánto se actualiza, dónde "
+            "se consulta y quién la produce (sección 7.1.3 del menú de transparencia).",
+            ("esquema de publicación", "transparencia", "Ley 1712 de 2014"),
+            ds.ESQUEMA_COLUMNS, kinds=("noticias", "paginas", "tramites", "contratos", "eventos"),
+            root_files=("transparencia.yml", "oficinas.yml", "plan.yml"),
+            distributions=[ds.Distribution("transparencia/esquema-de-publicacion.csv", "CSV",
+                                           CSV)]),
     )}
 
 
