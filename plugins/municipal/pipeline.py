@@ -55,10 +55,11 @@ def validate_and_list_generators(pelican):
     # A total order (ties broken by slug) keeps two builds of the same content identical.
     pelican.settings["ARTICLE_ORDER_BY"] = newest_first
     pelican.settings["PAGE_ORDER_BY"] = by_order_then_slug
-    # DatosGenerator last: its catalogue lists the data files the others have written.
+    # DatosGenerator after those that write data files (its catalogue lists what exists) and
+    # before SiteMapGenerator (the site map lists its pages).
     return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, OficinasGenerator,
             CumplimientoGenerator, TransparenciaGenerator, ErrorPageGenerator, RobotsGenerator,
-            SiteMapGenerator, DatosGenerator]
+            DatosGenerator, SiteMapGenerator]
 
 
 def pin_sitemap_clock(pelican):

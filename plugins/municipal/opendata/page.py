@@ -1,9 +1,9 @@
 """The open data section: /datos/, a page per dataset with its data dictionary
 (/datos/<conjunto>/), the data files and catalogo.json (DESIGN.md §10).
 
-A Pelican generator, listed last so that the files of the other generators
-(/cumplimiento.json, /transparencia.json) already exist when the catalogue lists
-what exists.
+A Pelican generator, listed after every generator that writes data files (so that
+/cumplimiento.json or /transparencia.json already exist when the catalogue lists what
+exists) and before the site map's, to which it adds its pages.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ..indicators.page import HISTORY
 from ..site.calendar import calendar_ics, event_component
 from ..site.events import events_of
 from ..site.readers import SITE_SETTING
+from ..site.site_map import SITE_MAP_SECTIONS
 from . import datasets as ds
 from .catalogue import DatasetView, dcat_catalogue, frequency, last_change, schema_org_catalogue
 from .jsonld import script_element
@@ -170,6 +171,10 @@ class DatosGenerator(Generator):
         _write(output / FOLDER / "catalogo.json",
                json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n")
         _write(output / FOLDER / "catalogo.schema.json", catalogue_schema(base))
+        # The site map (written after this generator) lists /datos/ and each dataset's page.
+        self.context.setdefault(SITE_MAP_SECTIONS, []).append((
+            "Datos abiertos", self.settings.get("DATOS_URL", f"{FOLDER}/"),
+            [(f"Datos abiertos: {view.dataset.title}", view.url) for view in views]))
         template = self.get_template("conjunto_datos")
         for view in views:
             writer.write_file(view.save_as, template, self.context, relative_urls=relative,
