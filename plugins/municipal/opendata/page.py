@@ -183,8 +183,7 @@ class DatosGenerator(Generator):
             self.settings.get("DATOS_SAVE_AS", f"{FOLDER}/index.html"),
             self.get_template("datos"), self.context, relative_urls=relative,
             url=self.settings.get("DATOS_URL", f"{FOLDER}/"),
-            conjuntos=views, licencia=self.licence, prefijo_ocds=self.prefix,
-            prefijo_de_ejemplo=self.prefix == PLACEHOLDER_PREFIX,
+            conjuntos=views, licencia=self.licence,
             sin_historial=None if self.history.source == GIT else self.history.reason,
             datos_jsonld=script_element(
                 schema_org_catalogue(views, site.entidad, base, self.licence["url"])),
