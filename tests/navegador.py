@@ -48,11 +48,11 @@ INSTALL_HINT = "ejecute `bash tests/ejecutar.sh`, que instala chromium, nginx y 
 PAGE_TYPE_NAMES = (
     "inicio", "noticias", "noticia", "tramites", "tramite", "contratos", "contrato",
     "oficinas", "oficina", "pagina", "cumplimiento", "transparencia", "transparencia_seccion",
-    "esquema", "mapa", "eventos", "evento", "error",
+    "esquema", "mapa", "eventos", "evento", "datos", "conjunto_datos", "error",
 )
 MISSING_PAGE = "/no-existe/"
 SECTIONS = {"noticias", "tramites", "contratos", "oficinas", "cumplimiento", "adjuntos",
-            "transparencia", "mapa-del-sitio", "eventos"}
+            "transparencia", "mapa-del-sitio", "eventos", "datos"}
 
 REPORT = pytest.StashKey[dict]()
 SCREENSHOTS = pytest.StashKey[Path]()
@@ -263,6 +263,8 @@ def discover_page_types(site) -> dict[str, str]:
         "transparencia_seccion": transparency_item_page(site),
         "esquema": "/transparencia/esquema-de-publicacion/",
         "mapa": "/mapa-del-sitio/",
+        "datos": "/datos/",
+        "conjunto_datos": "/datos/contratos/",  # the longest data dictionary
         "error": MISSING_PAGE,
         "eventos": "/eventos/",
         "evento": first_item(site, "/eventos/"),

@@ -49,6 +49,7 @@ CONTENT_TYPES = {
     ".xml": {"text/xml; charset=utf-8", "application/xml; charset=utf-8"},
     ".json": {"application/json"},
     ".csv": {"text/csv; charset=utf-8"},
+    ".ics": {"text/calendar; charset=utf-8"},
     ".txt": {"text/plain; charset=utf-8"},
     ".svg": {"image/svg+xml"},
 }

@@ -1,7 +1,7 @@
 """The receivers `register()` connects: each hands one step of a build to the layer that does it.
 
 This is the one module that sees every layer (content, site, indicators, transparency,
-publishing): it validates before Pelican's generators run, lists them, and wires the
+opendata, publishing): it validates before Pelican's generators run, lists them, and wires the
 readers, the page cache, the page budget, the sitemap clock and the server files into
 Pelican's signals.
 """
@@ -20,6 +20,8 @@ from pelican import signals
 from .content.validation import InvalidContent, check_content
 from .indicators.compliance import build_time, cutoff
 from .indicators.page import CumplimientoGenerator
+from .opendata.jsonld import FILTERS as JSONLD_FILTERS
+from .opendata.page import DatosGenerator
 from .publishing.server_config import write_htaccess
 from .site.agenda import AGENDA_TODAY, EventosGenerator
 from .site.contents import Oficina, by_order_then_slug, newest_first
@@ -57,9 +59,11 @@ def validate_and_list_generators(pelican):
     # The agenda splits upcoming from held events on the indicators' cut-off day.
     pelican.settings[AGENDA_TODAY] = cutoff(pelican.settings.get("INDICADORES_HASTA"),
                                             str(timezone))
+    # DatosGenerator after those that write data files (its catalogue lists what exists) and
+    # before SiteMapGenerator (the site map lists its pages).
     return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, EventosGenerator,
             OficinasGenerator, CumplimientoGenerator, TransparenciaGenerator,
-            ErrorPageGenerator, RobotsGenerator, SiteMapGenerator]
+            ErrorPageGenerator, RobotsGenerator, DatosGenerator, SiteMapGenerator]
 
 
 def pin_sitemap_clock(pelican):
@@ -112,6 +116,7 @@ def add_readers(readers):
 def share_site_data(generator):
     """Give every template the entity, its offices and its plan, and our filters."""
     generator.env.filters.update(FILTERS)
+    generator.env.filters.update(JSONLD_FILTERS)
     context = generator.context
     if "ENTIDAD" in context:
         return
@@ -123,4 +128,8 @@ def share_site_data(generator):
         SITENAME=site.entidad["nombre"],
         oficinas=offices,
         oficinas_por_id={office.id: office for office in offices},
+        # Links inside data (JSON-LD) are absolute in production and from the site root in
+        # a preview, never relative to the page like SITEURL there.
+        URL_BASE="" if generator.settings["RELATIVE_URLS"] else generator.settings["SITEURL"],
+        DATOS_URL=generator.settings.get("DATOS_URL", "datos/"),
     )
