@@ -10,6 +10,7 @@ Pelican's signals.
 from __future__ import annotations
 
 import datetime
+import logging
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,7 +34,11 @@ from .site.generators import (
     TramitesGenerator,
 )
 from .site.readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
+from .site.search import SearchPageGenerator, build_index
 from .transparency.rules import check_site
+
+logger = logging.getLogger(__name__)
+PRECOMPRESS_PLUGIN = "pelican.plugins.precompress"
 
 
 def validate_and_list_generators(pelican):
@@ -52,7 +57,7 @@ def validate_and_list_generators(pelican):
     pelican.settings["ARTICLE_ORDER_BY"] = newest_first
     pelican.settings["PAGE_ORDER_BY"] = by_order_then_slug
     return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, OficinasGenerator,
-            CumplimientoGenerator, ErrorPageGenerator, RobotsGenerator]
+            CumplimientoGenerator, SearchPageGenerator, ErrorPageGenerator, RobotsGenerator]
 
 
 def pin_sitemap_clock(pelican):
@@ -95,6 +100,17 @@ def write_server_files(pelican):
     """
     if not pelican.settings["RELATIVE_URLS"]:
         write_htaccess(Path(pelican.output_path))
+
+
+def build_search_index(pelican):
+    """The search index of the pages just written, in the build's own output folder.
+
+    Runs at `finalized`, before pelican-precompress (granular signals): pagefind.js and
+    its JSON get .gz/.br like every text file; its own gzipped files get a .br copy.
+    """
+    summary = build_index(Path(pelican.output_path),
+                          brotli_copies=PRECOMPRESS_PLUGIN in pelican.settings["PLUGINS"])
+    logger.info("Índice de búsqueda: %d páginas, %d archivos", summary.pages, summary.files)
 
 
 def add_readers(readers):
