@@ -46,8 +46,10 @@ INSTALL_HINT = "ejecute `bash tests/ejecutar.sh`, que instala chromium, nginx y 
 # Every kind of page the theme renders, in the order the tests are reported.
 PAGE_TYPE_NAMES = (
     "inicio", "noticias", "noticia", "tramites", "tramite", "contratos", "contrato",
-    "oficinas", "oficina", "pagina", "cumplimiento", "error",
+    "oficinas", "oficina", "pagina", "cumplimiento", "buscar", "error",
 )
+SEARCH_PAGE = "/buscar/"
+SEARCH_SCRIPT = "/buscar/buscar.js"  # the one script of the site, and only on SEARCH_PAGE
 MISSING_PAGE = "/no-existe/"
 SECTIONS = {"noticias", "tramites", "contratos", "oficinas", "cumplimiento", "adjuntos"}
 
@@ -248,6 +250,7 @@ def discover_page_types(site) -> dict[str, str]:
         "oficina": first_item(site, "/oficinas/"),
         "pagina": institutional_page(site),
         "cumplimiento": "/cumplimiento/",
+        "buscar": SEARCH_PAGE,
         "error": MISSING_PAGE,
     }
     assert tuple(types) == PAGE_TYPE_NAMES

@@ -44,6 +44,12 @@ chunks of its words: on the sample site the largest chunk goes from 31 KB to 8 K
 chunk list in the .pf_meta file grows by a few bytes per chunk. Pagefind 1.5.2 reads it from
 PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE; tests/test_busqueda.py checks the bytes of a search."""
 
+# Reproducible builds: Pagefind 1.5.2 writes the values of each filter in a random order
+# (a Rust HashMap), so with two values of a filter the .pf_filter file, the .pf_meta that
+# names it and pagefind-entry.json change from one build to the next. The pages carry one
+# filter with one value, `tipo: tramite` on trámites only (enough to list them first);
+# the index, fragments and metadata are then byte-identical (tests/test_busqueda.py).
+
 TIMEOUT_SECONDS = 600
 PRECOMPRESSED_SUFFIXES = (".pagefind", ".pf_meta", ".pf_index")
 """Pagefind writes these gzip-compressed already; a brotli copy (X.br) of the big ones
