@@ -22,6 +22,8 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from .page_budget import BUDGET_SETTING, DEFAULT_BUDGET
+
 logger = logging.getLogger(__name__)
 
 INDEX_FOLDER = "pagefind"
@@ -33,10 +35,6 @@ SCRIPT = "buscar.js"
 SCRIPT_SOURCE = Path("templates") / SCRIPT  # inside the theme, so the page cache sees it
 SEARCH_URL = "buscar/"  # fixed: the server configurations give this folder its own CSP
 SEARCH_SAVE_AS = "buscar/index.html"
-MAX_TRAMITES_SETTING = "BUSCAR_INDICE_TRAMITES"
-DEFAULT_MAX_TRAMITES = 150
-"""Trámites listed one by one in the A–Z index of /buscar/; with more, the index links to
-the paginated /tramites/ list instead, so the page stays within its 13 KB."""
 
 INDEX_CHUNK_SIZE = "4000"
 """Word positions per index chunk (Pagefind's default is 20000). A query downloads the
@@ -77,19 +75,30 @@ class SearchPageGenerator(Generator):
     without JavaScript, the A–Z index of trámites and sections."""
 
     def generate_output(self, writer):
-        tramites = sorted(self.context.get("tramites", []), key=lambda item: item.sort_key)
-        limit = self.settings.get(MAX_TRAMITES_SETTING, DEFAULT_MAX_TRAMITES)
+        template = self.get_template("buscar")
+        variables = {"secciones": self.sections(), "indice_tramites": sorted(
+            self.context.get("tramites", []), key=lambda item: item.sort_key)}
+        if not self._fits(template, variables):
+            variables["indice_tramites"] = None  # the page links to the /tramites/ list
         writer.write_file(
-            SEARCH_SAVE_AS, self.get_template("buscar"), self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            url=SEARCH_URL,
-            indice_tramites=tramites if len(tramites) <= limit else None,
-            secciones=self.sections(),
+            SEARCH_SAVE_AS, template, self.context,
+            relative_urls=self.settings["RELATIVE_URLS"], url=SEARCH_URL, **variables,
         )
         script = Path(self.theme) / SCRIPT_SOURCE
         target = Path(self.output_path) / SEARCH_URL / SCRIPT
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(script, target)
+
+    def _fits(self, template, variables: dict) -> bool:
+        """Whether the page with every trámite listed stays within the page budget.
+
+        Rendered here with the site's own SITEURL (absolute in production, so never
+        shorter than what the writer writes), measured like page_budget.py does.
+        """
+        budget = self.settings.get(BUDGET_SETTING, DEFAULT_BUDGET)
+        html = template.render({**self.context, **variables, "output_file": SEARCH_SAVE_AS,
+                                "page_name": SEARCH_SAVE_AS.removesuffix(".html")})
+        return len(gzip.compress(html.encode("utf-8"), 9, mtime=0)) <= budget
 
     def sections(self) -> list[tuple[str, str]]:
         """(name, URL) of every section and institutional page, from A to Z."""
