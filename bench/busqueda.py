@@ -1,6 +1,6 @@
 """The first search on a slow rural connection: bytes transferred and time to results.
 
-    .venv/bin/python bench/busqueda.py [--consulta PALABRA ...]
+    .venv/bin/python bench/busqueda.py [--consulta PALABRA ...] [--n ELEMENTOS]
 
 Builds content/ for production (publishconf.py: .br/.gz beside every text file and
 the Pagefind index), serves it with a real nginx and the server rules of
@@ -30,10 +30,12 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 from navegador import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 from servidores import nginx_binary, nginx_prefix, running  # noqa: E402
 
+from bench import synthetic  # noqa: E402
 from municipal.publishing.build import build_site  # noqa: E402
 from municipal.publishing.server_config import nginx_conf, style_hashes  # noqa: E402
 
@@ -133,13 +135,22 @@ def report(label: str, base: str, measured: tuple[Transfer, float, str],
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--consulta", nargs="*", default=DEFAULT_QUERIES)
-    queries = parser.parse_args().consulta
+    parser.add_argument("--n", type=int, default=0,
+                        help="un sitio sintético de N elementos (bench/synthetic.py) en vez "
+                             "de content/")
+    arguments = parser.parse_args()
+    queries = arguments.consulta
     folder = Path(tempfile.mkdtemp(prefix="bench-busqueda-"))
     failed = False
     try:
         folder.chmod(0o755)
-        output = build_site(ROOT / "content", folder / "output",
-                            ROOT / "publishconf.py").output_dir
+        content = ROOT / "content"
+        if arguments.n:
+            content = synthetic.generate(folder / "content", arguments.n).content
+        output = build_site(content, folder / "output", ROOT / "publishconf.py").output_dir
+        meta = next((output / "pagefind").glob("*.pf_meta")).stat().st_size
+        print(f"{sum(1 for _ in output.rglob('*.html'))} páginas; el .pf_meta del índice "
+              f"pesa {meta / 1024:.1f} KB")
         prefix = folder / "nginx"
         port = free_port()
         conf = nginx_prefix(prefix, nginx_conf(style_hashes(output), output, "localhost",
