@@ -18,8 +18,10 @@ from urllib.parse import urljoin, urlparse
 
 import brotli
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from navegador import SEARCH_PAGE, SEARCH_SCRIPT, new_context
 from servidores import fetch
+from test_navegador import WCAG_TAGS, describe_violations
 from test_servidores import built_style_hashes, policy_with, search_policy_with
 
 from conftest import PREVIEW_SETTINGS, SAMPLE_CONTENT, BuiltSite
@@ -245,6 +247,23 @@ def test_tramites_come_first_and_spanish_plurals_find_singulars(navegador, servi
         page.goto(f"{servidor}{SEARCH_PAGE}?q=certificados")  # the names say "Certificado"
         _, links = wait_for_results(page)
         assert "/tramites/certificado-de-residencia/" in links
+
+
+def test_results_are_accessible_and_fit_a_320_pixel_phone(navegador, servidor):
+    with new_context(navegador, viewport={"width": 320, "height": 640}) as context:
+        page = context.new_page()
+        page.goto(f"{servidor}{SEARCH_PAGE}?q=predial")
+        wait_for_results(page)
+        page.click("#mas")
+        page.wait_for_function("document.querySelectorAll('#resultados li').length > 5")
+        assert page.evaluate("document.activeElement.closest('#resultados li') !== null"), (
+            "«Mostrar más resultados» debe llevar el foco al primer resultado nuevo")
+        widths = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert widths[0] <= widths[1], f"a 320 px la página mide {widths[0]} px de ancho"
+        options = {"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                   "resultTypes": ["violations"]}
+        violations = Axe().run(page, options=options).response["violations"]
+        assert not violations, describe_violations(violations)
 
 
 def test_no_result_says_what_to_do(navegador, servidor):

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from .contents import _alphabetical_key as alphabetical_key
 from .page_budget import BUDGET_SETTING, DEFAULT_BUDGET
 
 logger = logging.getLogger(__name__)
@@ -114,12 +115,7 @@ class SearchPageGenerator(Generator):
         sections += [(page.title, page.url) for page in self.context.get("pages", [])]
         sections += [(f"Dependencia: {office.nombre}", office.url)
                      for office in self.context.get("oficinas", [])]
-        return sorted(sections, key=lambda pair: _alphabetical(pair[0]))
-
-
-def _alphabetical(text: str) -> str:
-    table = str.maketrans("áéíóúüÁÉÍÓÚÜ", "aeiouuAEIOUU")
-    return text.translate(table).casefold().replace("ñ", "n~")
+        return sorted(sections, key=lambda pair: alphabetical_key(pair[0]))
 
 
 def build_index(output_dir: Path, *, brotli_copies: bool) -> IndexSummary:
