@@ -26,6 +26,7 @@ from test_servidores import built_style_hashes, policy_with, search_policy_with
 
 from conftest import PREVIEW_SETTINGS, SAMPLE_CONTENT, BuiltSite
 from municipal.publishing.build import BuildFailed, build_site
+from municipal.publishing.ftp import _upload_order
 
 pytest_plugins = ["navegador", "servidores"]
 
@@ -186,6 +187,20 @@ def test_a_failed_index_leaves_the_old_site_and_its_index(content_copy, tmp_path
         build_site(content_copy, output, PREVIEW_SETTINGS)
     assert files_of(output) == before
     assert not list(tmp_path.glob(".output-nuevo-*"))
+
+
+def test_ftp_uploads_the_index_entry_after_the_index_files_it_names():
+    """Without links, an FTP deploy replaces files one by one: pagefind-entry.json names
+    the .pf_meta file (by its hash), so it goes after every index file, before the pages."""
+    paths = ["tramites/x/index.html", "pagefind/pagefind-entry.json.br",
+             "pagefind/pagefind-entry.json", "pagefind/pagefind.es_1a2b.pf_meta",
+             "pagefind/wasm.es.pagefind", "pagefind/index/es_3c4d.pf_index",
+             "pagefind/pagefind.js", "buscar/buscar.js"]
+    order = sorted(paths, key=_upload_order)
+    assert order == ["buscar/buscar.js", "pagefind/index/es_3c4d.pf_index",
+                     "pagefind/pagefind.es_1a2b.pf_meta", "pagefind/pagefind.js",
+                     "pagefind/wasm.es.pagefind", "pagefind/pagefind-entry.json",
+                     "pagefind/pagefind-entry.json.br", "tramites/x/index.html"]
 
 
 # --- In Chromium: the citizen's path ------------------------------------------------------
