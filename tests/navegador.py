@@ -48,8 +48,10 @@ INSTALL_HINT = "ejecute `bash tests/ejecutar.sh`, que instala chromium, nginx y 
 PAGE_TYPE_NAMES = (
     "inicio", "noticias", "noticia", "tramites", "tramite", "contratos", "contrato",
     "oficinas", "oficina", "pagina", "cumplimiento", "transparencia", "transparencia_seccion",
-    "esquema", "mapa", "eventos", "evento", "datos", "conjunto_datos", "error",
+    "esquema", "mapa", "eventos", "evento", "datos", "conjunto_datos", "buscar", "error",
 )
+SEARCH_PAGE = "/buscar/"
+SEARCH_SCRIPT = "/buscar/buscar.js"  # the one script of the site, and only on SEARCH_PAGE
 MISSING_PAGE = "/no-existe/"
 SECTIONS = {"noticias", "tramites", "contratos", "oficinas", "cumplimiento", "adjuntos",
             "transparencia", "mapa-del-sitio", "eventos", "datos"}
@@ -263,11 +265,12 @@ def discover_page_types(site) -> dict[str, str]:
         "transparencia_seccion": transparency_item_page(site),
         "esquema": "/transparencia/esquema-de-publicacion/",
         "mapa": "/mapa-del-sitio/",
-        "datos": "/datos/",
-        "conjunto_datos": "/datos/contratos/",  # the longest data dictionary
-        "error": MISSING_PAGE,
         "eventos": "/eventos/",
         "evento": first_item(site, "/eventos/"),
+        "datos": "/datos/",
+        "conjunto_datos": "/datos/contratos/",  # the longest data dictionary
+        "buscar": SEARCH_PAGE,
+        "error": MISSING_PAGE,
     }
     assert tuple(types) == PAGE_TYPE_NAMES
     assert not site.file_for(MISSING_PAGE).exists()

@@ -254,7 +254,8 @@ SAMPLE_ITEM_FREQUENCIES = {
     "1.11": WHEN, "1.13": "Mensual",
     "2.1": "Mensual", "3.2": "Mensual", "3.3": "Mensual", "4.3": "Mensual",
     "5.1": "Semestral", "5.2": "Semestral", "5.3": "Semestral", "5.4": "Semestral",
-    "6.1": "Mensual", "6.6": "Mensual", "6.7": "Mensual", "7.1.3": WHEN, "7.2": WHEN, "10.1": "Mensual",
+    "6.1": "Mensual", "6.6": "Mensual", "6.7": "Mensual", "7.1.3": WHEN, "7.2": WHEN,
+    "10.1": "Mensual",
 }
 SAMPLE_OFFICE_KINDS = {  # the folders of content/ with files
     "Noticias": ["despacho", "gobierno", "planeacion", "hacienda", "juridica", "personeria"],

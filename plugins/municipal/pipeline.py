@@ -10,6 +10,7 @@ Pelican's signals.
 from __future__ import annotations
 
 import datetime
+import logging
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -36,9 +37,13 @@ from .site.generators import (
     TramitesGenerator,
 )
 from .site.readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
+from .site.search import SearchPageGenerator, build_index
 from .site.site_map import SiteMapGenerator
 from .transparency.page import TransparenciaGenerator
 from .transparency.rules import check_site
+
+logger = logging.getLogger(__name__)
+PRECOMPRESS_PLUGIN = "pelican.plugins.precompress"
 
 
 def validate_and_list_generators(pelican):
@@ -63,7 +68,8 @@ def validate_and_list_generators(pelican):
     # before SiteMapGenerator (the site map lists its pages).
     return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, EventosGenerator,
             OficinasGenerator, CumplimientoGenerator, TransparenciaGenerator,
-            ErrorPageGenerator, RobotsGenerator, DatosGenerator, SiteMapGenerator]
+            SearchPageGenerator, ErrorPageGenerator, RobotsGenerator, DatosGenerator,
+            SiteMapGenerator]
 
 
 def pin_sitemap_clock(pelican):
@@ -106,6 +112,17 @@ def write_server_files(pelican):
     """
     if not pelican.settings["RELATIVE_URLS"]:
         write_htaccess(Path(pelican.output_path))
+
+
+def build_search_index(pelican):
+    """The search index of the pages just written, in the build's own output folder.
+
+    Runs at `finalized`, before pelican-precompress (granular signals): pagefind.js and
+    its JSON get .gz/.br like every text file; its own gzipped files get a .br copy.
+    """
+    summary = build_index(Path(pelican.output_path),
+                          brotli_copies=PRECOMPRESS_PLUGIN in pelican.settings["PLUGINS"])
+    logger.info("Índice de búsqueda: %d páginas, %d archivos", summary.pages, summary.files)
 
 
 def add_readers(readers):
