@@ -47,11 +47,13 @@ RESULT_LINKS = "els => els.map(e => e.getAttribute('href'))"
 
 
 def content_items(content: Path = SAMPLE_CONTENT) -> set[str]:
-    """URL of every item page the content makes: trámites, contracts, published news,
-    institutional pages and offices (DESIGN.md §2 and pelicanconf's *_URL)."""
+    """URL of every item page the content makes: trámites, contracts, published news and
+    events, institutional pages and offices (DESIGN.md §2 and pelicanconf's *_URL)."""
     urls = {f"/tramites/{path.stem}/" for path in content.glob("tramites/*/*.yml")}
     urls |= {f"/contratos/{path.stem}/" for path in content.glob("contratos/*/*.yml")}
     urls |= {f"/noticias/{path.stem}/" for path in content.glob("noticias/*/*.md")
+             if "\nborrador: true" not in path.read_text(encoding="utf-8")}
+    urls |= {f"/eventos/{path.stem}/" for path in content.glob("eventos/*/*.md")
              if "\nborrador: true" not in path.read_text(encoding="utf-8")}
     urls |= {f"/{path.stem}/" for path in content.glob("paginas/*/*.md")}
     offices = (content / "oficinas.yml").read_text(encoding="utf-8")
@@ -104,7 +106,7 @@ def test_every_page_but_the_search_page_has_the_search_form_in_its_header(sample
         labels = form.select(f"label[for='{fields[0]['id']}']")
         assert len(labels) == 1 and labels[0].get_text(strip=True), f"{url}: campo sin etiqueta"
         assert form.select("button[type=submit]"), f"{url}: sin botón Buscar"
-        scripts = soup.select("script")
+        scripts = soup.select("script:not([type='application/ld+json'])")  # JSON-LD is data
         expected = ["buscar.js"] if url == SEARCH_PAGE else []
         assert [script.get("src") for script in scripts] == expected, f"{url}: {scripts}"
 
