@@ -62,6 +62,18 @@ TRANSPARENCIA_ESQUEMA_URL = "transparencia/esquema-de-publicacion/"
 TRANSPARENCIA_ESQUEMA_SAVE_AS = "transparencia/esquema-de-publicacion/index.html"
 MAPA_DEL_SITIO_URL = "mapa-del-sitio/"
 MAPA_DEL_SITIO_SAVE_AS = "mapa-del-sitio/index.html"
+DATOS_URL = "datos/"
+DATOS_SAVE_AS = "datos/index.html"
+DATOS_CONJUNTO_URL = "datos/{slug}/"
+DATOS_CONJUNTO_SAVE_AS = "datos/{slug}/index.html"
+# Licencia de los datos abiertos (/datos/); sin este ajuste, CC BY 4.0.
+DATOS_LICENCIA = {
+    "nombre": "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)",
+    "url": "https://creativecommons.org/licenses/by/4.0/deed.es",
+}
+# Prefijo OCDS de la entidad (ocid = prefijo-proceso). ocds-xxxxxx es de ejemplo: una entidad real
+# pide el suyo a la Open Contracting Partnership (https://standard.open-contracting.org).
+OCDS_PREFIJO = "ocds-xxxxxx"
 # Fecha de corte de los indicadores (AAAA-MM-DD); None: SOURCE_DATE_EPOCH o la fecha de hoy.
 INFORME_EMPALME_URL = "informe-de-empalme/"
 INFORME_EMPALME_SAVE_AS = "informe-de-empalme/index.html"

@@ -26,7 +26,8 @@ SITEMAP = {
 }
 PRECOMPRESS_OVERWRITE = True  # a stale .gz beside a changed page would be served instead
 PRECOMPRESS_ZSTANDARD = False
-PRECOMPRESS_TEXT_EXTENSIONS = {".html", ".css", ".xml", ".json", ".csv", ".txt", ".svg"}
+PRECOMPRESS_TEXT_EXTENSIONS = {".html", ".css", ".js", ".xml", ".json", ".csv", ".txt", ".svg",
+                               ".ics"}
 
 # Atom feeds: all news, and the news of each office (its category).
 FEED_DOMAIN = SITEURL

@@ -18,8 +18,8 @@ from conftest import ROOT
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 PLUGIN = ROOT / "plugins" / "municipal"
-SUBPACKAGES = ["content", "site", "indicators", "transparency", "outreach", "publishing",
-               "staff"]
+SUBPACKAGES = ["content", "site", "indicators", "transparency", "opendata", "outreach",
+               "publishing", "staff"]
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:
@@ -52,6 +52,8 @@ def test_the_layers_are_kept_on_this_tree():
     ("outreach/poster.py", "from ..publishing import ftp", "Capas del complemento"),
     ("indicators/visits.py", "from ..outreach import visits", "Capas del complemento"),
     ("outreach/visits.py", "from ..publishing import ftp", "Capas del complemento"),
+    ("transparency/matrix.py", "from ..opendata import ocds", "Capas del complemento"),
+    ("opendata/ocds.py", "from ..publishing import ftp", "Capas del complemento"),
     ("site/images.py", "import tasks", "no importa tasks.py"),
     ("staff/secop.py", "from ..site import readers", "Capas del complemento"),
     ("content/model.py", "from ..staff import secop", "Capas del complemento"),

@@ -27,7 +27,7 @@ SETTINGS = {"TIMEZONE": "America/Bogota", "TRAMITE_URL": "tramites/{slug}/",
             "OFICINAS_URL": "oficinas/", "CONTRATOS_URL": "contratos/",
             "TRAMITES_URL": "tramites/", "EVENTOS_URL": "eventos/",
             "TRANSPARENCIA_ESQUEMA_URL": "transparencia/esquema-de-publicacion/",
-            "INFORME_EMPALME_URL": "informe-de-empalme/"}
+            "INFORME_EMPALME_URL": "informe-de-empalme/", "DATOS_URL": "datos/"}
 
 
 def office_ids() -> list[str]:

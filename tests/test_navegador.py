@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from navegador import PAGE_TYPE_NAMES, new_context, open_page
+from navegador import PAGE_TYPE_NAMES, SEARCH_SCRIPT, new_context, open_page
 from PIL import Image
 
 pytest_plugins = ["navegador"]
@@ -205,8 +205,14 @@ def test_only_local_requests_no_scripts_no_fonts(navegador, urls, report, kind):
     foreign = [url for _, url in seen
                if urlparse(url).scheme != "data" and urlparse(url).netloc != origin]
     assert not foreign, f"{url}: pide recursos a otros servidores: {foreign}"
-    banned = [f"{kind_} {url}" for kind_, url in seen if kind_ in ("script", "font")]
-    assert not banned, f"{url}: carga JavaScript o fuentes web: {banned}"
+    # Only /buscar/ loads a script, its own; Pagefind waits until someone searches.
+    allowed = {urlparse(url)._replace(path=SEARCH_SCRIPT, query="").geturl()} if (
+        kind == "buscar") else set()
+    scripts = {url_ for kind_, url_ in seen if kind_ == "script"}
+    assert scripts == allowed, f"{url}: carga JavaScript {sorted(scripts)}; solo {allowed}"
+    banned = [f"{kind_} {url_}" for kind_, url_ in seen
+              if kind_ == "font" or (kind_ != "document" and "/pagefind/" in url_)]
+    assert not banned, f"{url}: carga fuentes web o el índice de búsqueda: {banned}"
 
 
 @pages

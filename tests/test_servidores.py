@@ -49,6 +49,7 @@ CONTENT_TYPES = {
     ".xml": {"text/xml; charset=utf-8", "application/xml; charset=utf-8"},
     ".json": {"application/json"},
     ".csv": {"text/csv; charset=utf-8"},
+    ".ics": {"text/calendar; charset=utf-8"},
     ".txt": {"text/plain; charset=utf-8"},
     ".svg": {"image/svg+xml"},
 }
@@ -89,9 +90,17 @@ def built_style_hashes(site) -> list[str]:
 
 
 def policy_with(hashes: list[str]) -> str:
-    """DESIGN: only the pages' own styles and same-site images; no scripts, frames, forms."""
+    """DESIGN: only the pages' own styles and same-site images; no scripts, no frames;
+    forms (the header's search box) only to the site itself."""
     return ("default-src 'none'; style-src " + " ".join(hashes) + "; img-src 'self'; "
-            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def search_policy_with(hashes: list[str]) -> str:
+    """/buscar/ alone (issue 18): also same-site scripts, their WebAssembly and fetches."""
+    return ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
+            "style-src " + " ".join(hashes) + "; img-src 'self'; base-uri 'none'; "
+            "form-action 'self'; frame-ancestors 'none'")
 
 
 def expected_csp(site) -> str:
@@ -256,7 +265,8 @@ def test_nginx_does_not_say_its_version(nginx_publicado):
 def test_the_build_htaccess_carries_the_build_styles(sitio_publicado):
     text = (sitio_publicado.output / HTACCESS).read_text(encoding="utf-8")
     policies = re.findall(r'Content-Security-Policy "([^"]*)"', text)
-    assert policies == [expected_csp(sitio_publicado)]
+    assert policies == [expected_csp(sitio_publicado),
+                        search_policy_with(built_style_hashes(sitio_publicado))]
     assert not re.search(r"\{[a-z_]+\}", text), "quedó un marcador {…} sin llenar"
 
 
@@ -371,13 +381,16 @@ def test_every_style_of_every_page_is_in_the_htaccess_policy(tmp_path):
     text = write_htaccess(tmp_path).read_text(encoding="utf-8")
     assert re.findall(r'Content-Security-Policy "([^"]*)"', text) == [
         f"default-src 'none'; style-src {H1} {MENU} {AVISO}; img-src 'self'; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"]
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
+        f"style-src {H1} {MENU} {AVISO}; img-src 'self'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"]
 
 
 def test_content_security_policy_lists_the_hashes():
     assert content_security_policy([RED, ENYE]) == (
         f"default-src 'none'; style-src {RED} {ENYE}; img-src 'self'; base-uri 'none'; "
-        "form-action 'none'; frame-ancestors 'none'")
+        "form-action 'self'; frame-ancestors 'none'")
     assert "style-src 'none';" in content_security_policy([])
 
 

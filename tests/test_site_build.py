@@ -236,9 +236,11 @@ def test_every_internal_link_resolves_to_a_file(sample_site: BuiltSite):
 
 def test_urls_are_clean(sample_site: BuiltSite):
     data_files = ("/cumplimiento.json", "/cumplimiento.csv", "/transparencia.json",
-                  "/transparencia.csv", "/transparencia/esquema-de-publicacion.csv")
+                  "/transparencia.csv", "/transparencia/esquema-de-publicacion.csv",
+                  "/eventos.ics")
     for page_url, target in internal_targets(sample_site):
-        if not target.startswith(("/adjuntos/", "/imagenes/")) and target not in data_files:
+        if (not target.startswith(("/adjuntos/", "/imagenes/", "/datos/"))
+                and target not in data_files):  # /datos/ holds the open data files
             if target.startswith("/eventos/") and target.endswith(".ics"):
                 continue  # an event's calendar file, beside its page
             assert target.endswith("/"), f"{page_url} links to {target}"

@@ -43,6 +43,7 @@ LINKED = {
     "3.1": SECOP_PAA,
     "5.1": "/tramites/", "5.2": "/tramites/", "5.3": "/tramites/", "5.4": "/tramites/",
     "7.1.3": "/transparencia/esquema-de-publicacion/",
+    "7.2": "/datos/",
 }
 
 
@@ -120,7 +121,7 @@ def test_an_item_filled_by_several_pages_has_a_page_listing_them(fixture_site):
 def test_the_matrix_files_are_root_relative_in_preview(fixture_site):
     document = json.loads((fixture_site.output / "transparencia.json").read_text())
     items = {row["id"]: row for row in document["items"]}
-    assert document["resumen"] == {"publicado": 9, "no_aplica": 1, "pendiente": 46}
+    assert document["resumen"] == {"publicado": 10, "no_aplica": 1, "pendiente": 45}
     assert items["2.1"]["urls"] == ["/leyes/", "/normativa/"]
     assert items["7.1.3"]["urls"] == ["/transparencia/esquema-de-publicacion/"]
     assert items["3.1"]["urls"] == [SECOP_PAA]
@@ -167,6 +168,7 @@ def fixture_rows_expected(dated: str) -> list[list[str]]:
             (3, "Costos asociados"), (4, "Formatos y/o formularios asociados"))],
         ["7.1.3 Esquema de publicación de la información", *common,
          "/transparencia/esquema-de-publicacion/", ENTITY, ""],
+        ["7.2 Sección de datos abiertos", *common, "/datos/", ENTITY, ""],
     ]
 
 
@@ -253,9 +255,10 @@ SAMPLE_EVENT_FREQUENCIES = {"despacho": "Semestral", "gobierno": "Anual", "jurid
 SAMPLE_ITEM_FREQUENCIES = {
     "1.1": "Mensual", "1.4": WHEN, "1.6": "Mensual", "1.8": "Mensual", "1.10": "Mensual",
     "1.11": "Semestral", "1.13": "Mensual",  # 1.11: the events, socialización's target
-    "2.1": "Mensual", "3.2": "Mensual", "3.3": "Mensual", "4.3": "Mensual",
+    "2.1": "Mensual", "3.2": "Mensual", "3.3": "Mensual", "4.3": "Mensual", "4.5": WHEN,
     "5.1": "Semestral", "5.2": "Semestral", "5.3": "Semestral", "5.4": "Semestral",
-    "6.1": "Mensual", "6.6": "Mensual", "6.7": "Mensual", "7.1.3": WHEN, "10.1": "Mensual",
+    "6.1": "Mensual", "6.6": "Mensual", "6.7": "Mensual", "7.1.3": WHEN, "7.2": WHEN,
+    "10.1": "Mensual",
 }
 SAMPLE_OFFICE_KINDS = {  # the folders of content/ with files
     "Noticias": ["despacho", "gobierno", "planeacion", "hacienda", "juridica", "personeria"],
@@ -361,7 +364,7 @@ def test_with_sixty_offices_the_esquema_paginates_within_budget(tmp_path):
     build_site(content, site.output, PREVIEW_SETTINGS)
     csv_rows = esquema_csv_rows(
         (site.output / "transparencia/esquema-de-publicacion.csv").read_text())[1:]
-    assert len(csv_rows) == 20 + 3 * 54 + 20  # the sample's kind rows, 3 per new office, items
+    assert len(csv_rows) == 20 + 3 * 54 + 22  # the sample's kind rows, 3 per new office, items
     url, shown, pages = "/transparencia/esquema-de-publicacion/", [], 0
     while url:
         pages += 1

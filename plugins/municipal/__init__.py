@@ -11,6 +11,7 @@ from pelican import signals
 from .content.validation import InvalidContent
 from .pipeline import (
     add_readers,
+    build_search_index,
     pin_sitemap_clock,
     share_site_data,
     validate_and_list_generators,
@@ -30,6 +31,7 @@ def register():
     # First of the finalized steps: a build that fails here must not save the page cache,
     # or the next build would link the last good page in place of the edited one.
     signals.finalized.connect(refuse_pages_over_budget)
+    signals.finalized.connect(build_search_index)
     signals.finalized.connect(write_server_files)
     signals.generator_init.connect(record_lookups)
     signals.get_writer.connect(linking_writer)

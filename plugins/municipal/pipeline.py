@@ -1,15 +1,16 @@
 """The receivers `register()` connects: each hands one step of a build to the layer that does it.
 
 This is the one module that sees every layer (content, site, indicators, transparency,
-outreach, publishing): it validates before Pelican's generators run, lists them, and wires the
-readers, the page cache, the page budget, the sitemap clock and the server files into
-Pelican's signals.
+opendata, outreach, publishing): it validates before Pelican's generators run, lists them,
+and wires the readers, the page cache, the page budget, the sitemap clock and the server
+files into Pelican's signals.
 """
 
 
 from __future__ import annotations
 
 import datetime
+import logging
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +21,8 @@ from pelican import signals
 from .content.validation import InvalidContent, check_content
 from .indicators.compliance import build_time, cutoff
 from .indicators.page import CumplimientoGenerator
+from .opendata.jsonld import FILTERS as JSONLD_FILTERS
+from .opendata.page import DatosGenerator
 from .outreach.handover_page import InformeEmpalmeGenerator
 from .publishing.server_config import write_htaccess
 from .site.agenda import AGENDA_TODAY, EventosGenerator
@@ -35,9 +38,13 @@ from .site.generators import (
     TramitesGenerator,
 )
 from .site.readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
+from .site.search import SearchPageGenerator, build_index
 from .site.site_map import SiteMapGenerator
 from .transparency.page import TransparenciaGenerator
 from .transparency.rules import check_site
+
+logger = logging.getLogger(__name__)
+PRECOMPRESS_PLUGIN = "pelican.plugins.precompress"
 
 
 def validate_and_list_generators(pelican):
@@ -58,9 +65,12 @@ def validate_and_list_generators(pelican):
     # The agenda splits upcoming from held events on the indicators' cut-off day.
     pelican.settings[AGENDA_TODAY] = cutoff(pelican.settings.get("INDICADORES_HASTA"),
                                             str(timezone))
+    # DatosGenerator after those that write data files (its catalogue lists what exists) and
+    # before SiteMapGenerator (the site map lists its pages).
     return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, EventosGenerator,
             OficinasGenerator, CumplimientoGenerator, TransparenciaGenerator,
-            InformeEmpalmeGenerator, ErrorPageGenerator, RobotsGenerator, SiteMapGenerator]
+            InformeEmpalmeGenerator, SearchPageGenerator, ErrorPageGenerator, RobotsGenerator,
+            DatosGenerator, SiteMapGenerator]
 
 
 def pin_sitemap_clock(pelican):
@@ -105,6 +115,17 @@ def write_server_files(pelican):
         write_htaccess(Path(pelican.output_path))
 
 
+def build_search_index(pelican):
+    """The search index of the pages just written, in the build's own output folder.
+
+    Runs at `finalized`, before pelican-precompress (granular signals): pagefind.js and
+    its JSON get .gz/.br like every text file; its own gzipped files get a .br copy.
+    """
+    summary = build_index(Path(pelican.output_path),
+                          brotli_copies=PRECOMPRESS_PLUGIN in pelican.settings["PLUGINS"])
+    logger.info("Índice de búsqueda: %d páginas, %d archivos", summary.pages, summary.files)
+
+
 def add_readers(readers):
     readers.reader_classes["md"] = MarkdownContentReader
     readers.reader_classes["yml"] = YamlContentReader
@@ -113,6 +134,7 @@ def add_readers(readers):
 def share_site_data(generator):
     """Give every template the entity, its offices and its plan, and our filters."""
     generator.env.filters.update(FILTERS)
+    generator.env.filters.update(JSONLD_FILTERS)
     context = generator.context
     if "ENTIDAD" in context:
         return
@@ -124,4 +146,8 @@ def share_site_data(generator):
         SITENAME=site.entidad["nombre"],
         oficinas=offices,
         oficinas_por_id={office.id: office for office in offices},
+        # Links inside data (JSON-LD) are absolute in production and from the site root in
+        # a preview, never relative to the page like SITEURL there.
+        URL_BASE="" if generator.settings["RELATIVE_URLS"] else generator.settings["SITEURL"],
+        DATOS_URL=generator.settings.get("DATOS_URL", "datos/"),
     )

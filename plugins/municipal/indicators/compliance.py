@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ..site.labels import LABELS
 from .computation import EVENTS, HISTORY, UNMEASURED, VISITS, compute, periods_of
-from .history import GIT, read_history
+from .history import GIT, History, read_history
 
 STATE_LABELS = LABELS["estado_indicador"]
 MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
@@ -49,9 +49,13 @@ def build_time(timezone: str) -> datetime.datetime:
 
 
 def indicators_of(content_dir: Path, plan: dict, office_ids: list[str], timezone: str,
-                  hasta: datetime.date) -> tuple[dict, str]:
-    """The indicators document of DESIGN.md §5, and why there are no figures (or "")."""
-    history = read_history(content_dir, timezone)
+                  hasta: datetime.date, *, history: History | None = None,
+                  ) -> tuple[dict, str]:
+    """The indicators document of DESIGN.md §5, and why there are no figures (or "").
+
+    `history` is read here unless the caller has already read it."""
+    if history is None:
+        history = read_history(content_dir, timezone)
     return compute(history, plan.get("acciones", []), office_ids, hasta), history.reason
 
 

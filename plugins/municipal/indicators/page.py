@@ -14,9 +14,12 @@ from pelican.generators import Generator
 from ..site.readers import SITE_SETTING
 from .compliance import Compliance, cutoff, indicators_of
 from .computation import to_csv, to_json
+from .history import read_history
 from .visits_view import visits_view, with_visits
 
 logger = logging.getLogger(__name__)
+HISTORY = "historial_git"
+"""Context key of the build's git history (history.History), read once by this generator."""
 
 
 class CumplimientoGenerator(Generator):
@@ -31,8 +34,10 @@ class CumplimientoGenerator(Generator):
         site = self.settings[SITE_SETTING]
         timezone = self.settings["TIMEZONE"]
         hasta = cutoff(self.settings.get("INDICADORES_HASTA"), timezone)
+        # Read once per build and shared: /datos/ dates its datasets with the same history.
+        history = self.context[HISTORY] = read_history(site.content_dir, timezone)
         document, reason = indicators_of(site.content_dir, site.plan, site.office_ids,
-                                         timezone, hasta)
+                                         timezone, hasta, history=history)
         if reason:
             logger.warning("Indicadores no disponibles: %s", reason)
         office_names = {office["id"]: office["nombre"] for office in site.oficinas}

@@ -27,6 +27,7 @@ MANIFEST = ".publicacion.json"
 TEMPORARY_PREFIX = ".subiendo-"
 PASSWORD_VARIABLE = "PUBLICAR_CLAVE_FTP"
 HOME_PAGE = "index.html"
+SEARCH_INDEX_ENTRY = "pagefind/pagefind-entry.json"  # site/search.py: names the index files
 TIMEOUT = 60  # seconds: rural links are slow, but a silent server must not hang the deploy
 # Hosting files that live beside a site: a first deploy (no manifest) never deletes them.
 KEPT_NAMES = frozenset({".well-known", "cgi-bin", ".ftpquota"})
@@ -168,13 +169,16 @@ def _plan(site: dict[str, str], known: dict[str, str | None], remote_folders: se
 
 
 def _upload_order(path: str) -> tuple[int, int, str]:
-    """Assets first; then pages, deepest first (an article before the list linking to it);
-    the home page and its compressed siblings last."""
+    """Assets first, the search index's entry file after every other asset (it names the
+    index files, which must be there first); then pages, deepest first (an article before
+    the list linking to it); the home page and its compressed siblings last."""
     page = path.removesuffix(".gz").removesuffix(".br")
     if page == HOME_PAGE:
         return (2, 0, path)
     if page.endswith((".html", ".htm")):
         return (1, -page.count("/"), path)
+    if page == SEARCH_INDEX_ENTRY:
+        return (0, 1, path)
     return (0, 0, path)
 
 

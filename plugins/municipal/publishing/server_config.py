@@ -1,7 +1,8 @@
 """Web server configuration for the built site: Apache's .htaccess and an nginx server block.
 
 Both are filled from the templates in deploy/ with the Content-Security-Policy of the build,
-which allows the pages' inline <style> elements by their SHA-256 hashes.
+which allows the pages' inline <style> elements by their SHA-256 hashes, and a second one for
+/buscar/, the only page allowed to run scripts (its own and Pagefind's, with WebAssembly).
 """
 
 from __future__ import annotations
@@ -42,23 +43,35 @@ def style_hashes(output_dir: Path) -> list[str]:
     return sorted(hashes)
 
 
-def content_security_policy(hashes: Iterable[str]) -> str:
-    """Only the pages' own styles (by hash) and same-site images; no scripts, frames, forms."""
+def content_security_policy(hashes: Iterable[str], *, search: bool = False) -> str:
+    """Only the pages' own styles (by hash) and same-site images; no scripts, no frames;
+    forms (the header's search box) only to the site itself.
+
+    With `search` (the policy of /buscar/ alone), also same-site scripts (buscar.js and
+    Pagefind's pagefind.js), the WebAssembly they compile, and fetching the index.
+    """
     styles = " ".join(hashes) or "'none'"
+    scripts = ["script-src 'self' 'wasm-unsafe-eval'", "connect-src 'self'"] if search else []
     return "; ".join([
         "default-src 'none'",
+        *scripts,
         f"style-src {styles}",
         "img-src 'self'",
         "base-uri 'none'",
-        "form-action 'none'",
+        "form-action 'self'",
         "frame-ancestors 'none'",
     ])
 
 
+def _policies(hashes: Iterable[str]) -> dict[str, str]:
+    hashes = list(hashes)
+    return {"csp": content_security_policy(hashes),
+            "csp_busqueda": content_security_policy(hashes, search=True)}
+
+
 def htaccess(hashes: Iterable[str]) -> str:
     """The .htaccess for Apache (shared hosting), from deploy/htaccess.plantilla."""
-    return fill(HTACCESS_TEMPLATE.read_text(encoding="utf-8"),
-                csp=content_security_policy(hashes))
+    return fill(HTACCESS_TEMPLATE.read_text(encoding="utf-8"), **_policies(hashes))
 
 
 def nginx_conf(
@@ -86,7 +99,7 @@ def nginx_conf(
         template,
         dominio=dominio,
         raiz=str(root),
-        csp=content_security_policy(hashes),
+        **_policies(hashes),
         certificado=str(certificate or live / "fullchain.pem"),
         clave=str(private_key or live / "privkey.pem"),
     )

@@ -1,0 +1,1 @@
+"""Open data (/datos/, DCAT, OCDS, CSV, JSON) and JSON-LD; imports transparency and below."""
