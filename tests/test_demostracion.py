@@ -6,14 +6,20 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from navegador import new_context
+from test_html_valido import VNU_JAR
+from test_navegador import WCAG_TAGS, describe_violations
 
 from conftest import ROOT, SAMPLE_CONTENT, BuiltSite
 from municipal.publishing.demo import DEMO_HASTA, history_plan
 
+pytest_plugins = ["navegador"]
 BANNER = "Datos de demostración:"
 
 
@@ -104,3 +110,25 @@ def test_the_history_replays_each_file_at_its_own_date():
                     for path in SAMPLE_CONTENT.rglob("*") if path.is_file()}
     assert all(commit.day <= DEMO_HASTA for commit in commits)
     assert [commit.day for commit in commits] == sorted({commit.day for commit in commits})
+
+
+def test_the_demo_compliance_page_passes_axe_fits_320_px_and_is_valid_html(demo, navegador):
+    _, site, _, _ = demo
+    with new_context(navegador, viewport={"width": 320, "height": 640}) as context:
+        page = context.new_page()
+        page.goto(site.file_for("/cumplimiento/").as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        assert page.locator(".demostracion").is_visible()
+        options = {"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                   "resultTypes": ["violations"]}
+        violations = Axe().run(page, options=options).response["violations"]
+        assert not violations, describe_violations(violations)
+    java = shutil.which("java")
+    assert java and VNU_JAR.is_file(), "falta Java o vnu.jar: ejecute bash tests/ejecutar.sh"
+    result = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout",
+         str(site.file_for("/cumplimiento/")), str(site.file_for("/informe-de-empalme/"))],
+        capture_output=True, text=True, timeout=300, check=False)
+    messages = [message for message in json.loads(result.stdout)["messages"]
+                if message.get("type") != "info"]
+    assert messages == []
