@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 
-from municipal.indicators.compliance import Compliance
+from municipal.indicators.compliance import Compliance, terminal_table
 from municipal.indicators.computation import compute, to_csv
 from municipal.indicators.history import GIT, HeldEvent, History, Update
 from municipal.indicators.visits_view import visits_view, with_visits
@@ -155,3 +155,16 @@ def test_the_sample_page_shows_the_seven_actions_of_the_seed_plan(sample_site):
     document = json.loads((sample_site.output / "cumplimiento.json").read_text())
     assert [item["accion"] for item in document["acciones_sin_medicion"]] == ["correo"]
     assert not {"correo", "difusion"} & {row["accion"] for row in document["indicadores"]}
+
+
+def test_the_terminal_table_names_the_unmeasured_actions():
+    table = terminal_table(compute(history(), PLAN, OFFICES, D(2027, 3, 10)), "")
+    assert table.splitlines()[-2:] == [
+        "Sin medición desde el sitio: correo (juridica).",
+        "Datos hasta 2027-03-10; historial desde 2025-03-04."]
+
+
+def test_the_office_page_names_its_unmeasured_action(sample_site):
+    assert ("También responde por «Empleo de correo electrónico institucional», que el sitio "
+            "no puede medir.") in sample_site.main_text("/oficinas/personeria/")
+    assert "que el sitio no puede medir" not in sample_site.main_text("/oficinas/hacienda/")

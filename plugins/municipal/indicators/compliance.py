@@ -232,5 +232,8 @@ def terminal_table(document: dict, reason: str) -> str:
     text = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
             for line in lines]
     text.insert(1, "  ".join("-" * width for width in widths))
+    for item in document.get("acciones_sin_medicion", []):
+        text.append(f"Sin medición desde el sitio: {item['accion']} "
+                    f"({', '.join(item['oficinas'])}).")
     text.append(f"Datos hasta {document['hasta']}; historial desde {document['inicio'] or '—'}.")
     return "\n".join(text)

@@ -10,6 +10,7 @@ from pelican.generators import Generator
 
 from ..indicators.compliance import cutoff
 from ..indicators.history import read_history
+from ..indicators.page import HISTORY
 from ..site.readers import SITE_SETTING
 from ..site.site_map import SITE_MAP_SECTIONS
 from ..transparency.catalogue import load_catalogue
@@ -19,12 +20,13 @@ from .handover import handover_report
 TITLE = "Informe de empalme"
 
 
-def report_for_build(site, settings, indicators: dict):
-    """The report of this build: the indicators' cut-off and document, the root-relative matrix."""
+def report_for_build(site, settings, indicators: dict, history=None):
+    """The report of this build: the indicators' cut-off and document, the root-relative matrix;
+    the git history is read unless given."""
     timezone = settings["TIMEZONE"]
     return handover_report(
         site, settings, hasta=cutoff(settings.get("INDICADORES_HASTA"), timezone),
-        history=read_history(site.content_dir, timezone), indicators=indicators,
+        history=history or read_history(site.content_dir, timezone), indicators=indicators,
         transparency=matrix(load_catalogue(), site, settings))
 
 
@@ -37,7 +39,8 @@ class InformeEmpalmeGenerator(Generator):
         if "administracion" not in site.entidad:
             return
         self.report = report_for_build(site, self.settings,
-                                       self.context["cumplimiento"].document)
+                                       self.context["cumplimiento"].document,
+                                       self.context.get(HISTORY))
         self.context.setdefault(SITE_MAP_SECTIONS, []).append((
             TITLE, self.settings["INFORME_EMPALME_URL"],
             [(f"{TITLE}: {office.nombre}",
