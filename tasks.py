@@ -15,7 +15,7 @@
     invoke invitacion EVENTO --destinatarios CSV [--contenido DIR] [--salida DIR] [--enviar]
     invoke visitas REGISTROS [--contenido DIR]
     invoke empalme [--contenido DIR] [--salida PDF]
-    invoke demostracion [--puerto N] [--salida DIR]
+    invoke demostracion [--puerto N] [--salida DIR] [--contenido DIR]
 """
 
 from __future__ import annotations
@@ -538,13 +538,14 @@ def empalme(c, contenido=DEFAULT_CONTENT, salida="informe-de-empalme.pdf"):
     help={
         "puerto": "Puerto local (por defecto: 8000)",
         "salida": "Solo construir el sitio de demostración en esta carpeta, sin servirlo",
+        "contenido": "Carpeta de contenido que se copia (por defecto: content); no se modifica",
     },
 )
-def demostracion(c, puerto=8000, salida=None):
+def demostracion(c, puerto=8000, salida=None, contenido=DEFAULT_CONTENT):
     """Construye el sitio de ejemplo con dos años de historial inventado y lo sirve."""
     from municipal.publishing.demo import DEMO_HASTA, DemoError, build_demo  # noqa: PLC0415
 
-    content_dir = _content_folder(DEFAULT_CONTENT)
+    content_dir = _content_folder(contenido)
     output_dir = Path(os.path.abspath(salida)) if salida else ROOT / "demostracion"
     print(f"Preparando un repositorio temporal con el contenido de {content_dir.name}/ y un "
           f"historial de demostración hasta el {DEMO_HASTA.isoformat()}...")
