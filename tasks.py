@@ -546,6 +546,7 @@ def demostracion(c, puerto=8000, salida=None, contenido=DEFAULT_CONTENT):
     from municipal.publishing.demo import DEMO_HASTA, DemoError, build_demo  # noqa: PLC0415
 
     content_dir = _content_folder(contenido)
+    _valid_site(content_dir)  # its errors at once, before replaying any history
     output_dir = Path(os.path.abspath(salida)) if salida else ROOT / "demostracion"
     print(f"Preparando un repositorio temporal con el contenido de {content_dir.name}/ y un "
           f"historial de demostración hasta el {DEMO_HASTA.isoformat()}...")

@@ -132,3 +132,19 @@ def test_the_demo_compliance_page_passes_axe_fits_320_px_and_is_valid_html(demo,
     messages = [message for message in json.loads(result.stdout)["messages"]
                 if message.get("type") != "info"]
     assert messages == []
+
+
+def test_invalid_content_gives_its_errors_and_no_site(content_copy, tmp_path):
+    plan = content_copy / "plan.yml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("    medicion: visitas\n",
+                                                             "    medicion: visita\n"),
+                    encoding="utf-8")
+    output = tmp_path / "sitio"
+    result = subprocess.run([sys.executable, "-m", "invoke", "demostracion", "--contenido",
+                             str(content_copy), "--salida", str(output)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 1
+    assert 'content/plan.yml:' in result.stderr and '"visita"' in result.stderr
+    assert "No se escribió nada: corrija los errores de arriba." in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not output.exists()
