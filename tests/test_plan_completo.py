@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime
 import json
 
-from municipal.indicators.compliance import Compliance, terminal_table
+from test_indicadores_eventos import event_file
+
+from gitrepo import GitRepo
+from municipal.indicators.compliance import Compliance, indicators_of, terminal_table
 from municipal.indicators.computation import compute, to_csv
 from municipal.indicators.history import GIT, HeldEvent, History, Update
 from municipal.indicators.visits_view import visits_view, with_visits
@@ -168,3 +171,29 @@ def test_the_office_page_names_its_unmeasured_action(sample_site):
     assert ("También responde por «Empleo de correo electrónico institucional», que el sitio "
             "no puede medir.") in sample_site.main_text("/oficinas/personeria/")
     assert "que el sitio no puede medir" not in sample_site.main_text("/oficinas/hacienda/")
+
+
+def test_from_git_to_rows_empalme_in_its_vigencia_and_correo_unmeasured(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2026-02-02T09:00:00-05:00", {
+        "content/noticias/despacho/2026-02-02-n.md": "noticia"})
+    repo.commit("2027-01-15T09:00:00-05:00", {
+        # gobierno's empalme jornada on 30 December 2027 (the term's last days), written
+        # down early; a draft empalme of despacho and a socialización of juridica do not count.
+        "content/eventos/gobierno/2027-12-30-empalme.md": event_file("2027-12-30", "empalme"),
+        "content/eventos/despacho/2027-06-01-empalme.md": event_file(
+            "2027-06-01", "empalme", "borrador: true\n"),
+        "content/eventos/juridica/2027-05-01-jornada.md": event_file("2027-05-01",
+                                                                    "socializacion")})
+    plan = {"acciones": [EMPALME, CORREO]}
+    document, reason = indicators_of(repo.root / "content", plan, OFFICES, "America/Bogota",
+                                     D(2028, 1, 10))
+    assert reason == ""
+    # History starts in 2026, but empalme has rows for 2027 only. By 10 January 2028 the
+    # year 2027 is over: gobierno met it on 30 December; despacho (draft) and juridica
+    # (another tipo) did not.
+    assert [(row["oficina"], row["vigencia"], row["periodos"], row["estado"])
+            for row in document["indicadores"]] == [
+        ("despacho", 2027, [False], "incumple"), ("gobierno", 2027, [True], "cumple"),
+        ("juridica", 2027, [False], "incumple")]
+    assert [item["accion"] for item in document["acciones_sin_medicion"]] == ["correo"]
