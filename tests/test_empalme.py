@@ -179,3 +179,21 @@ def test_without_a_term_of_office_the_command_says_what_to_add(content_copy, tmp
     assert result.returncode == 1
     assert "no tiene el período de gobierno" in result.stderr
     assert not (tmp_path / "i.pdf").exists()
+
+
+def test_without_history_the_report_still_lists_the_offices_and_says_why(content_copy):
+    site = check_content(content_copy, use_cache=False)
+    hasta = datetime.date(2026, 12, 1)
+    history = read_history(content_copy)
+    indicators, reason = indicators_of(content_copy, site.plan, site.office_ids,
+                                       "America/Bogota", hasta, history=history)
+    assert history.source == "sin_historial" and reason
+    report = handover_report(site, SETTINGS, hasta=hasta, history=history,
+                             indicators=indicators,
+                             transparency=matrix(load_catalogue(), site, SETTINGS))
+    assert [office.id for office in report.oficinas] == office_ids()
+    for office in report.oficinas:
+        assert office.indicadores == [] and office.tramites_sin_revisar == []
+        assert office.ultima_actualizacion is None
+        assert office.total_archivos == sum(len(files_of(kind, office.id))
+                                            for kind in KINDS.values())
