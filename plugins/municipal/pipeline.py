@@ -2,8 +2,8 @@
 
 This is the one module that sees every layer (content, site, indicators, transparency,
 publishing): it validates before Pelican's generators run, lists them, and wires the
-readers, the page cache, the page budget, the sitemap clock and the server files into
-Pelican's signals.
+readers, the page cache, the page budget, the sitemap clock, the web editor and the
+server files into Pelican's signals.
 """
 
 
@@ -18,6 +18,8 @@ import blinker
 from pelican import signals
 
 from .content.validation import InvalidContent, check_content
+from .editor.admin import AdminGenerator
+from .editor.links import editor_filters
 from .indicators.compliance import build_time
 from .indicators.page import CumplimientoGenerator
 from .publishing.server_config import write_htaccess
@@ -51,8 +53,11 @@ def validate_and_list_generators(pelican):
     # A total order (ties broken by slug) keeps two builds of the same content identical.
     pelican.settings["ARTICLE_ORDER_BY"] = newest_first
     pelican.settings["PAGE_ORDER_BY"] = by_order_then_slug
-    return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, OficinasGenerator,
-            CumplimientoGenerator, ErrorPageGenerator, RobotsGenerator]
+    generators = [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, OficinasGenerator,
+                  CumplimientoGenerator, ErrorPageGenerator, RobotsGenerator]
+    if pelican.settings.get("EDITOR_WEB"):
+        generators.append(AdminGenerator)  # /admin/, only when the web editor is enabled
+    return generators
 
 
 def pin_sitemap_clock(pelican):
@@ -105,6 +110,7 @@ def add_readers(readers):
 def share_site_data(generator):
     """Give every template the entity, its offices and its plan, and our filters."""
     generator.env.filters.update(FILTERS)
+    generator.env.filters.update(editor_filters())
     context = generator.context
     if "ENTIDAD" in context:
         return

@@ -29,6 +29,7 @@ from pelican.settings import read_settings
 from ..content.model import site_url
 from ..content.validation import InvalidContent
 from ..content.validation_cache import cache_root, fingerprint
+from ..editor.admin import EditorUnavailable
 from ..site.images import BadImage
 from ..site.incremental import BUILD_FINGERPRINT, PAGE_CACHE_DIR, PAGE_STATS, PREVIOUS_OUTPUT
 from .build_safety import (
@@ -135,7 +136,7 @@ def _build_into(settings: dict, staging: Path) -> None:
     except InvalidContent:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    except BadImage as error:
+    except (BadImage, EditorUnavailable) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(str(error)) from error
     except Exception as error:
