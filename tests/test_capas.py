@@ -18,7 +18,7 @@ from conftest import ROOT
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 PLUGIN = ROOT / "plugins" / "municipal"
-SUBPACKAGES = ["content", "site", "indicators", "transparency", "publishing"]
+SUBPACKAGES = ["content", "site", "indicators", "transparency", "editor", "publishing"]
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:
