@@ -108,6 +108,14 @@ def test_editorial_workflow_spanish_and_the_backend_from_the_settings(config):
     assert "local_backend" not in config  # production never looks for decap-server
 
 
+def test_gitea_saves_without_the_editorial_workflow_it_does_not_have():
+    # Decap 3.16's Gitea backend throws on editorial_workflow; Forgejo's supports it.
+    gitea = {"name": "gitea", "repo": "alcaldia/sitio", "branch": "main"}
+    assert editor_config(oficinas(), gitea)["publish_mode"] == "simple"
+    forgejo = {**gitea, "name": "forgejo"}
+    assert editor_config(oficinas(), forgejo)["publish_mode"] == "editorial_workflow"
+
+
 @pytest.mark.parametrize("kind", ["noticias", "tramites", "contratos", "paginas", "eventos"])
 def test_every_property_of_every_schema_has_its_field(config, kind):
     path = SCHEMAS_DIR / f"{SCHEMA_OF_KIND[kind]}.schema.json"
@@ -215,7 +223,8 @@ def test_a_schema_change_changes_the_editor(tmp_path):
 @pytest.mark.parametrize(("value", "words"), [
     ("gitlab", ["diccionario", "backend"]),
     ({}, ["falta backend"]),
-    ({"backend": {"name": "netlify", "repo": "a/b", "branch": "main"}}, ["gitlab, github o gitea"]),
+    ({"backend": {"name": "netlify", "repo": "a/b", "branch": "main"}},
+     ["gitlab, github, gitea o forgejo"]),
     ({"backend": {"name": "gitea", "branch": "main"}}, ["falta repo"]),
     ({"backend": {"name": "github", "repo": "a/b"}}, ["falta branch"]),
     ({"backend": {"name": "gitea", "repo": "a/b", "branch": "main",
@@ -329,7 +338,7 @@ def test_citizen_pages_reference_admin_only_through_the_edit_link(editor_site):
 
 def test_a_bad_backend_fails_the_build_with_its_reason_and_writes_nothing(tmp_path):
     output = tmp_path / "output"
-    with pytest.raises(BuildFailed, match="gitlab, github o gitea"):
+    with pytest.raises(BuildFailed, match="gitlab, github, gitea o forgejo"):
         build_site(SAMPLE_CONTENT, output, PREVIEW_SETTINGS,
                    {"EDITOR_WEB": {"backend": {"name": "svn", "repo": "a", "branch": "b"}}})
     assert not output.exists()

@@ -50,7 +50,9 @@ KINDS = (
 )
 """Every kind the editor may offer; a kind whose schema does not exist yet is left out."""
 
-BACKENDS = ("gitlab", "github", "gitea")
+BACKENDS = ("gitlab", "github", "gitea", "forgejo")
+# Decap's Gitea backend refuses the editorial workflow; every other one has it.
+WITHOUT_WORKFLOW = ("gitea",)
 BODY_FIELD = "body"  # Decap's name for the Markdown below the front matter
 
 # Which list of labels.py names the codes of an enum, by kind and field path.
@@ -90,7 +92,8 @@ def editor_config(oficinas: list[dict], backend: dict, *, content_prefix: str = 
                                     "branch": "main"},
                         "publish_mode": "simple"}
     else:
-        config = {"backend": dict(backend), "publish_mode": "editorial_workflow"}
+        mode = "simple" if backend.get("name") in WITHOUT_WORKFLOW else "editorial_workflow"
+        config = {"backend": dict(backend), "publish_mode": mode}
     config["locale"] = "es"
     if site_url:
         config["site_url"] = config["display_url"] = site_url
@@ -124,7 +127,7 @@ def check_backend(value) -> dict:
     name = backend.get("name")
     if name not in BACKENDS:
         raise EditorSettingsError(
-            f"EDITOR_WEB backend.name es {name!r}; use gitlab, github o gitea")
+            f"EDITOR_WEB backend.name es {name!r}; use gitlab, github, gitea o forgejo")
     for key in ("repo", "branch"):
         if not isinstance(backend.get(key), str) or not backend[key].strip():
             raise EditorSettingsError(
