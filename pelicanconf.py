@@ -43,6 +43,13 @@ OFICINA_URL = "oficinas/{slug}/"
 OFICINA_SAVE_AS = "oficinas/{slug}/index.html"
 OFICINAS_URL = "oficinas/"
 OFICINAS_SAVE_AS = "oficinas/index.html"
+# Events (agenda): one page per event and its calendar file beside it, /eventos/<slug>.ics.
+EVENTO_URL = "eventos/{slug}/"
+EVENTO_SAVE_AS = "eventos/{slug}/index.html"
+EVENTO_ICS_URL = "eventos/{slug}.ics"
+EVENTO_ICS_SAVE_AS = "eventos/{slug}.ics"
+EVENTOS_URL = "eventos/"
+EVENTOS_SAVE_AS = "eventos/index.html"
 CUMPLIMIENTO_URL = "cumplimiento/"
 CUMPLIMIENTO_SAVE_AS = "cumplimiento/index.html"
 # Fecha de corte de los indicadores (AAAA-MM-DD); None: SOURCE_DATE_EPOCH o la fecha de hoy.

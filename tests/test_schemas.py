@@ -20,6 +20,7 @@ DESIGN_FIELDS = {
     "plan": "acciones",
     "transparencia": "items",
     "noticia": "titulo fecha resumen etiquetas imagen borrador",
+    "evento": "titulo fecha hora tipo lugar resumen asistentes borrador",
     "pagina": "titulo resumen orden seccion",
     "tramite": "nombre descripcion dirigido_a requisitos documentos costo tiempo_respuesta "
                "canales normatividad formularios codigo_suit palabras_clave",
@@ -34,6 +35,7 @@ DESIGN_REQUIRED = {
     "plan": "acciones",
     "transparencia": "items",
     "noticia": "titulo fecha resumen",
+    "evento": "titulo fecha tipo lugar resumen",
     "pagina": "titulo",
     "tramite": "nombre descripcion dirigido_a requisitos costo tiempo_respuesta canales",
     "contrato": "referencia modalidad tipo objeto valor estado",
@@ -119,6 +121,12 @@ def test_enums_are_the_design_contract():
         "terminado", "liquidado", "desierto"]
     assert contrato["contratista"]["properties"]["tipo_documento"]["enum"] == [
         "NIT", "CC", "CE", "PA"]
+    evento = load(SCHEMAS_DIR / "evento.schema.json")["properties"]
+    assert evento["tipo"]["enum"] == [
+        "socializacion", "divulgacion", "rendicion_de_cuentas", "empalme", "capacitacion",
+        "otro"]
+    assert evento["resumen"]["maxLength"] == 300
+    assert (evento["asistentes"]["type"], evento["asistentes"]["minimum"]) == ("integer", 0)
     plan = load(SCHEMAS_DIR / "plan.schema.json")["properties"]["acciones"]["items"]
     assert plan["properties"]["meta_anual"]["enum"] == [1, 2, 3, 4, 6, 12]
     assert plan["properties"]["tipos"]["items"]["enum"] == [

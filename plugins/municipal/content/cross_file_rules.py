@@ -52,6 +52,7 @@ def cross_file_problems(inputs: SiteInputs) -> Iterator[Finding]:
     yield from _body_links_exist(inputs)
     yield from _news_not_in_future(inputs)
     yield from _cut_date_not_in_future(inputs)
+    yield from _attendance_only_after_the_event(inputs)
 
 
 def _office_ids(inputs: SiteInputs) -> list[str]:
@@ -247,6 +248,18 @@ def _cut_date_not_in_future(inputs: SiteInputs) -> Iterator[Finding]:
             yield file.relpath, corte[1], "ejecucion.fecha_corte", (
                 f"la fecha de corte {corte[0]} es futura (hoy es {today}); escriba la "
                 "fecha a la que corresponden lo pagado y el avance, hoy o antes"
+            )
+
+
+def _attendance_only_after_the_event(inputs: SiteInputs) -> Iterator[Finding]:
+    """asistentes is known once the event has taken place: on its day or later."""
+    today = inputs.today.isoformat()
+    for file, report in inputs.reports:
+        fecha = (report.facts.get("fecha_evento") or [None])[0]
+        if fecha and fecha > today and "asistentes" in report.facts:
+            yield file.relpath, report.facts["asistentes"], "asistentes", (
+                f"el evento es del {fecha} y aún no ha ocurrido (hoy es {today}); quite "
+                "asistentes y escriba cuántas personas asistieron después del evento"
             )
 
 

@@ -123,6 +123,33 @@ def _check_news(report: FileReport, relpath: str, document: YamlDocument) -> Non
     report.facts["borrador"] = data.get("borrador") is True
 
 
+def _check_event(report: FileReport, relpath: str, document: YamlDocument) -> None:
+    """An event's file name carries its date; the date and attendance become facts.
+
+    Whether the event is past (and may have asistentes) depends on the day of the
+    check, so that rule is a cross-file one: this report is cached by content.
+    """
+    data = _mapping(document)
+    match = NEWS_NAME.fullmatch(_stem(relpath))
+    fecha = data.get("fecha")
+    if not match or not SLUG.fullmatch(match[2]):
+        report.add(1, "", (
+            "el nombre del archivo debe ser AAAA-MM-DD-titulo-corto.md, con la "
+            "fecha del evento y solo minúsculas sin tildes, números y guiones "
+            "(por ejemplo 2027-02-13-socializacion-en-llano-grande.md)"
+        ))
+    elif isinstance(fecha, str) and is_date(fecha) and fecha != match[1]:
+        report.add(document.line_of(("fecha",)), "fecha", (
+            f"la fecha {fecha} no coincide con la del nombre del archivo "
+            f"({match[1]}); corrija una de las dos"
+        ))
+    if isinstance(fecha, str) and is_date(fecha):
+        report.facts["fecha_evento"] = [fecha, document.line_of(("fecha",))]
+    if "asistentes" in data:
+        report.facts["asistentes"] = document.line_of(("asistentes",))
+    report.facts["borrador"] = data.get("borrador") is True
+
+
 def _check_slug_name(report: FileReport, relpath: str, document: YamlDocument) -> None:
     stem = _stem(relpath)
     if not SLUG.fullmatch(stem):
@@ -225,6 +252,7 @@ def _no_rules(report: FileReport, relpath: str, document: YamlDocument) -> None:
 
 _FILE_RULES = {
     "noticias": _check_news,
+    "eventos": _check_event,
     "paginas": _check_slug_name,
     "tramites": _check_slug_name,
     "contratos": _check_contract,

@@ -17,6 +17,7 @@ KIND_EXTENSIONS = {
     "tramites": ".yml",
     "contratos": ".yml",
     "paginas": ".md",
+    "eventos": ".md",
 }
 """Content kinds (the folder names counted by plan.yml's `tipos`) and their file type."""
 

@@ -39,6 +39,7 @@ SCHEMA_NAMES = {
     "plan.yml": "plan",
     "transparencia.yml": "transparencia",
     "noticias": "noticia",
+    "eventos": "evento",
     "paginas": "pagina",
     "tramites": "tramite",
     "contratos": "contrato",

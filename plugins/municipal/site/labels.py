@@ -57,8 +57,17 @@ LABELS = {
         "incumple": "Incumple",
         "sin_datos": "Sin datos",
     },
+    "tipo_evento": {
+        "socializacion": "Socialización",
+        "divulgacion": "Divulgación",
+        "rendicion_de_cuentas": "Rendición de cuentas",
+        "empalme": "Empalme",
+        "capacitacion": "Capacitación",
+        "otro": "Otro",
+    },
     "tipo": {
         "noticias": "Noticias",
+        "eventos": "Eventos",
         "tramites": "Trámites",
         "contratos": "Contratos",
         "paginas": "Páginas institucionales",
