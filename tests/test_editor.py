@@ -75,7 +75,7 @@ def schema_properties(schema: dict, prefix: str = ""):
 def test_one_collection_per_kind_and_office_for_every_kind_with_a_schema(config):
     kinds = [kind for kind, schema in SCHEMA_OF_KIND.items()
              if (SCHEMAS_DIR / f"{schema}.schema.json").is_file()]
-    assert {"noticias", "tramites", "contratos", "paginas"} <= set(kinds)
+    assert {"noticias", "tramites", "contratos", "paginas", "eventos"} <= set(kinds)
     names = [item["name"] for item in config["collections"]]
     assert sorted(names) == sorted(f"{kind}-{office}" for kind in kinds for office in OFFICES)
     noticias = collection(config, "noticias-gobierno")
@@ -87,6 +87,9 @@ def test_one_collection_per_kind_and_office_for_every_kind_with_a_schema(config)
     assert tramites["folder"] == "content/tramites/hacienda"
     assert (tramites["extension"], tramites["format"]) == ("yml", "yml")
     assert collection(config, "contratos-juridica")["identifier_field"] == "referencia"
+    eventos = collection(config, "eventos-personeria")
+    assert eventos["folder"] == "content/eventos/personeria"
+    assert eventos["slug"] == "{{fecha}}-{{slug}}"  # AAAA-MM-DD-<slug>.md, fecha = the day
 
 
 def test_attachments_go_to_the_office_folder_and_are_written_as_adjuntos_paths(config):
@@ -187,6 +190,11 @@ def test_enums_are_selects_with_spanish_labels(config):
              for option in field(tramites, "canales.tipo")["options"]}
     assert canal == {"presencial": "En persona", "en_linea": "En línea",
                      "telefonico": "Por teléfono", "correo": "Por correo electrónico"}
+    eventos = collection(config, "eventos-personeria")["fields"]
+    tipo_evento = {option["value"]: option["label"]
+                   for option in field(eventos, "tipo")["options"]}
+    assert tipo_evento["rendicion_de_cuentas"] == "Rendición de cuentas"
+    assert tipo_evento["socializacion"] == "Socialización"
     # Every select of every collection offers exactly the schema's codes, each with a label
     # that is not the bare code (acronyms such as NIT or COP excepted).
     for item in config["collections"]:

@@ -58,6 +58,7 @@ BODY_FIELD = "body"  # Decap's name for the Markdown below the front matter
 # Which list of labels.py names the codes of an enum, by kind and field path.
 _ENUM_LABELS = {
     ("contratos", "tipo"): "tipo_contrato",
+    ("eventos", "tipo"): "tipo_evento",
     ("tramites", "canales.tipo"): "canal",
     ("tramites", "costo.unidad"): "unidad",
 }
