@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import PREVIEW_SETTINGS, SAMPLE_CONTENT, BuiltSite
+from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT, BuiltSite
 from municipal.content.schemas import SCHEMAS_DIR
 from municipal.content.yaml_loader import parse_yaml, read_text
 from municipal.editor.admin import EditorUnavailable, bundle_files
@@ -32,6 +33,7 @@ SCHEMA_OF_KIND = {"noticias": "noticia", "tramites": "tramite", "contratos": "co
 BACKEND = {"name": "gitlab", "repo": "alcaldia/sitio", "branch": "main"}
 EDITOR_SETTINGS = {"EDITOR_WEB": {"backend": BACKEND}}
 EDIT_BASE = "https://gitlab.com/alcaldia/sitio/-/edit/main"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def oficinas() -> list[dict]:
@@ -357,3 +359,18 @@ def test_edit_links_keep_pages_in_their_budget(editor_site):
     # The build refuses a page over budget; this one succeeded, so every page fits.
     assert (editor_site.output / "tramites" / "certificado-de-residencia" / "index.html").exists()
     assert Path(editor_site.output / "admin" / "index.html").stat().st_size < 1024
+
+
+def test_pages_with_edit_links_and_the_admin_page_are_valid_html(editor_site, forge_site):
+    java = shutil.which("java")
+    assert java is not None, "Falta Java: ejecute `bash tests/ejecutar.sh`"
+    assert VNU_JAR.is_file(), "Falta vnu.jar: ejecute `npm ci`"
+    files = [site.file_for(url) for site in (editor_site, forge_site) for url in sample_pages()]
+    files.append(editor_site.output / "admin" / "index.html")
+    result = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout",
+         *map(str, files)],
+        capture_output=True, text=True, timeout=300, check=False)
+    messages = [message for message in json.loads(result.stdout)["messages"]
+                if message.get("type") != "info"]
+    assert messages == []
