@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -374,3 +376,36 @@ def test_pages_with_edit_links_and_the_admin_page_are_valid_html(editor_site, fo
     messages = [message for message in json.loads(result.stdout)["messages"]
                 if message.get("type") != "info"]
     assert messages == []
+
+
+# --- invoke editor: what goes wrong before the browser opens -------------------------------
+
+INVOKE = Path(sys.executable).with_name("invoke")
+
+
+def run_editor(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(INVOKE), "editor", *arguments], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_editor_refuses_a_busy_port_with_a_message(content_copy, tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_editor("--contenido", str(content_copy), "--salida", str(tmp_path / "out"),
+                            "--puerto", str(port + 1 if port < 65535 else port - 1),
+                            "--puerto-editor", str(port))
+    assert result.returncode == 1
+    assert f"el puerto {port} ya está ocupado" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test_editor_needs_valid_offices(content_copy, tmp_path):
+    (content_copy / "oficinas.yml").write_text("oficinas: [\n", encoding="utf-8")
+    result = run_editor("--contenido", str(content_copy), "--salida", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "content/oficinas.yml:" in result.stderr
+    assert "El editor necesita entidad.yml y oficinas.yml sin errores." in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
