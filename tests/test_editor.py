@@ -409,3 +409,12 @@ def test_editor_needs_valid_offices(content_copy, tmp_path):
     assert "content/oficinas.yml:" in result.stderr
     assert "El editor necesita entidad.yml y oficinas.yml sin errores." in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_turning_the_links_off_again_removes_them_from_the_same_output(tmp_path):
+    # Each setting keeps its own page cache; the folder built with EDITAR_URL must not lend
+    # its pages (with the link) to the next build without it.
+    output, page = tmp_path / "output", "tramites/certificado-de-residencia/index.html"
+    for overrides, linked in (({}, False), ({"EDITAR_URL": EDIT_BASE}, True), ({}, False)):
+        build_site(SAMPLE_CONTENT, output, PREVIEW_SETTINGS, overrides)
+        assert ("Editar esta página" in (output / page).read_text(encoding="utf-8")) is linked
