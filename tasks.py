@@ -49,6 +49,8 @@ TIMEZONE = runpy.run_path(str(ROOT / "pelicanconf.py"))["TIMEZONE"]
 DEFAULT_OUTPUT = "output"
 INTERRUPTED = 128  # exit code 128 + N: the build was stopped by signal N
 WATCHED = ("theme", "pelicanconf.py", "publishconf.py", "schemas")
+# The preview beside `invoke editor` links each page to its entry in that editor.
+LOCAL_EDITOR_LINKS = {"EDITOR_LOCAL": True, "EDITOR_WEB": None}
 
 
 @task(help={"contenido": "Carpeta de contenido (por defecto: content)"})
@@ -135,7 +137,7 @@ def editor(c, contenido=DEFAULT_CONTENT, puerto=8000, puerto_editor=8081,
         previous_handler = signal.signal(signal.SIGTERM, _stop_on_sigterm)
         try:
             try:
-                _build(content_dir, output_dir, settings)
+                _build(content_dir, output_dir, settings, LOCAL_EDITOR_LINKS)
             except Exit as error:
                 if error.code > INTERRUPTED:
                     raise
@@ -148,7 +150,7 @@ def editor(c, contenido=DEFAULT_CONTENT, puerto=8000, puerto_editor=8081,
                 raise Exit(code=1) from None
             print(f"Editor web en {base}/admin/ y sitio en {base}/ (Ctrl+C para terminar)")
             print(f"Lo que guarde en el editor se escribe en {content_dir}.")
-            _rebuild_on_change(content_dir, output_dir, settings)
+            _rebuild_on_change(content_dir, output_dir, settings, LOCAL_EDITOR_LINKS)
         finally:
             if server is not None:
                 server.shutdown()
@@ -162,7 +164,8 @@ def _stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt  # stops the editor as Ctrl-C does: decap-server goes too
 
 
-def _rebuild_on_change(content_dir: Path, output_dir: Path, settings: Path) -> None:
+def _rebuild_on_change(content_dir: Path, output_dir: Path, settings: Path,
+                       overrides: dict | None = None) -> None:
     """Rebuild the site whenever content, theme or settings change, until Ctrl-C."""
     from watchfiles import watch  # noqa: PLC0415 - only the serving commands need it
 
@@ -172,7 +175,7 @@ def _rebuild_on_change(content_dir: Path, output_dir: Path, settings: Path) -> N
             names = ", ".join(sorted({Path(path).name for _, path in changes}))
             print(f"Cambios en {names}: reconstruyendo...")
             try:
-                _build(content_dir, output_dir, settings)
+                _build(content_dir, output_dir, settings, overrides)
             except Exit as error:
                 if error.code > INTERRUPTED:
                     raise  # Ctrl-C during a rebuild stops the server too
@@ -294,9 +297,10 @@ def _content_folder(contenido: str) -> Path:
     return ROOT / contenido
 
 
-def _build(content_dir: Path, output_dir: Path, settings: Path) -> None:
+def _build(content_dir: Path, output_dir: Path, settings: Path,
+           overrides: dict | None = None) -> None:
     try:
-        result = build_site(content_dir, output_dir, settings)
+        result = build_site(content_dir, output_dir, settings, overrides)
     except InvalidContent as error:
         print(error, file=sys.stderr)
         print("El sitio no se construyó: corrija los errores de arriba. "

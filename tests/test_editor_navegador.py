@@ -5,7 +5,8 @@ the browser writes a news item (with a photo) and a trámite (with a nested list
 channels) through Decap's forms and publishes them. Each file must land where DESIGN.md §2
 says, hold exactly what was typed, pass the validator and become a page of the preview.
 A body with forbidden HTML typed in the editor's Markdown mode is refused by the same
-validator. The browser cannot reach the network (tests/navegador.py), and any request to
+validator. The preview's "Editar esta página" opens the entry in the editor. The browser
+cannot reach the network (tests/navegador.py), and any request to
 another host is recorded and fails the test. Ctrl-C stops the editor and decap-server.
 """
 
@@ -173,6 +174,13 @@ def test_a_news_item_with_a_photo_written_in_the_editor(admin, editor, tmp_path)
     assert response.status == 200
     assert preview.locator("h1").inner_text() == "Jornada de vacunación escrita en el editor"
     assert preview.locator("main img").get_attribute("alt") == "Perro en la fila de vacunación"
+    # Its "Editar esta página" opens the entry in the editor beside it.
+    preview.get_by_role("link", name="Editar esta página").click()
+    preview.wait_for_url(f"{editor.url}/admin/#/collections/noticias-gobierno/entries/"
+                         f"{Path(NEWS_FILE).stem}")
+    title = preview.locator("[id^=titulo-field]")
+    title.wait_for()
+    assert title.input_value() == "Jornada de vacunación escrita en el editor"
     preview.close()
 
 

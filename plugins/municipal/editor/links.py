@@ -33,7 +33,7 @@ def edit_link(item, settings: dict) -> str | None:
     if not source or not kind or not office:
         return None
     slug = Path(source).stem
-    if settings.get("EDITOR_WEB"):
+    if settings.get("EDITOR_WEB") or settings.get("EDITOR_LOCAL"):  # EDITOR_LOCAL: invoke editor
         return f"{EDITOR_PATH}#/collections/{collection_name(kind, office)}/entries/{slug}"
     base = settings.get("EDITAR_URL")
     if not base:
