@@ -63,14 +63,22 @@ def field(fields: list[dict], path: str) -> dict:
     return field(found[0]["fields"], rest)
 
 
-def schema_properties(schema: dict, prefix: str = ""):
-    """(path, property, required) for every property, nested ones included."""
+def schema_properties(schema: dict, prefix: str = "", group_required: bool = True):
+    """(path, property, required in the editor) for every property, nested ones included.
+
+    A property is required in the editor when its schema requires it and the object it is
+    in is itself required: the members of an optional object (a news item's imagen) must
+    not stop anyone from leaving the whole object out. A list item starts afresh: its
+    members are only asked for once someone adds the item.
+    """
     required = set(schema.get("required", []))
     for name, prop in schema.get("properties", {}).items():
-        yield f"{prefix}{name}", prop, name in required
-        inner = prop.get("items", {}) if prop.get("type") == "array" else prop
-        if inner.get("type") == "object":
-            yield from schema_properties(inner, f"{prefix}{name}.")
+        here = name in required and group_required
+        yield f"{prefix}{name}", prop, here
+        if prop.get("type") == "array" and prop.get("items", {}).get("type") == "object":
+            yield from schema_properties(prop["items"], f"{prefix}{name}.", True)
+        elif prop.get("type") == "object":
+            yield from schema_properties(prop, f"{prefix}{name}.", here)
 
 
 # --- The generated config.yml -------------------------------------------------------------
@@ -136,7 +144,7 @@ def test_every_property_of_every_schema_has_its_field(config, kind):
         for name, prop, required in schema_properties(schema):
             found = field(fields, name)
             assert found["label"] == prop["title"], name
-            assert found.get("hint") == prop.get("description"), name
+            assert found.get("hint", "").startswith(prop.get("description", "")), name
             assert found["required"] is required, name
             walked += 1
         assert walked >= len(schema["properties"])
@@ -144,6 +152,20 @@ def test_every_property_of_every_schema_has_its_field(config, kind):
         markdown = kind not in {"tramites", "contratos"}
         expected = [*schema["properties"], *(["body"] if markdown else [])]
         assert top == expected  # same order as the schema; Markdown kinds end with the body
+
+
+def test_members_of_an_optional_group_do_not_block_leaving_the_group_out(config):
+    noticias = collection(config, "noticias-gobierno")["fields"]
+    assert field(noticias, "imagen")["required"] is False
+    archivo = field(noticias, "imagen.archivo")
+    assert archivo["required"] is False
+    assert archivo["hint"].endswith("Obligatorio si llena «Imagen».")
+    contratos = collection(config, "contratos-juridica")["fields"]
+    corte = field(contratos, "ejecucion.fecha_corte")
+    assert corte["required"] is False and "default" not in corte  # no ejecucion by default
+    assert "default" not in field(contratos, "adiciones.fecha")  # no phantom addition
+    assert field(contratos, "adiciones.detalle")["required"] is True  # once added
+    assert field(noticias, "fecha")["default"] == "{{now}}"
 
 
 def test_widgets_follow_the_property_types(config):

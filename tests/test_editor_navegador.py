@@ -228,6 +228,30 @@ def test_a_tramite_with_a_nested_list_of_channels_written_in_the_editor(admin, e
     assert "En persona" in text and "En línea" in text
 
 
+def test_an_open_call_leaves_the_contractor_execution_and_additions_out(admin, editor):
+    # The contractor and the execution are optional groups with required members, and the
+    # additions a list whose items have a date: none of them may block saving or appear
+    # unasked (a convocatoria has no contractor yet: the validator would refuse one).
+    page = admin
+    new_entry(page, editor, "contratos-juridica")
+    page.locator("[id^=referencia-field]").fill("MC-015-2026")
+    for name, label in (("modalidad", "Mínima cuantía"), ("tipo", "Suministro"),
+                        ("estado", "Convocado (recibe ofertas)")):
+        choose(page, page.locator(f"[id^={name}-field]").first, label)
+    page.locator("[id^=objeto-field]").fill("Suministro de papelería para la Alcaldía.")
+    page.locator("[id^=valor-field]").first.fill("12000000")
+    page.locator("[id^=fecha_cierre-field]").fill("2026-12-20")
+    publish(page)
+
+    written = wait_for_file(editor.content / "contratos" / "juridica" / "mc-015-2026.yml")
+    assert parse_yaml(read_text(written)).data == {
+        "referencia": "MC-015-2026", "modalidad": "minima_cuantia", "tipo": "suministro",
+        "objeto": "Suministro de papelería para la Alcaldía.", "valor": 12000000,
+        "fecha_cierre": "2026-12-20", "estado": "convocado",
+    }
+    assert problems_of(editor.content) == []
+
+
 def test_forbidden_html_typed_in_the_editor_is_refused_by_the_validator(admin, editor):
     page = admin
     new_entry(page, editor, "paginas-gobierno")

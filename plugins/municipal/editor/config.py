@@ -180,19 +180,26 @@ def _collection(kind: Kind, office: dict, schema: dict, content_prefix: str) -> 
     return collection
 
 
-def _fields(schema: dict, kind: str, prefix: str) -> list[dict]:
+def _fields(schema: dict, kind: str, prefix: str, group: str | None = None) -> list[dict]:
+    """The fields of an object's properties. `group` is the title of the optional object
+    they belong to: the editor would not let anyone leave that object out if its members
+    were required, so they are not, and the hint says when they are (the validator checks)."""
     required = set(schema.get("required", []))
     return [
-        _field(name, prop, kind, f"{prefix}{name}", name in required)
+        _field(name, prop, kind, f"{prefix}{name}", name in required, group=group)
         for name, prop in schema.get("properties", {}).items()
     ]
 
 
-def _field(name: str, prop: dict, kind: str, path: str, required: bool) -> dict:
-    field = {"name": name, "label": prop.get("title", name), "required": required}
+def _field(name: str, prop: dict, kind: str, path: str, required: bool, *,
+           group: str | None = None) -> dict:
+    field = {"name": name, "label": prop.get("title", name),
+             "required": required and group is None}
     if prop.get("description"):
         field["hint"] = prop["description"]
-    field.update(_widget(name, prop, kind, path, required))
+    if required and group is not None:
+        field["hint"] = (field.get("hint", "") + f" Obligatorio si llena «{group}».").strip()
+    field.update(_widget(name, prop, kind, path, field["required"]))
     return field
 
 
@@ -207,8 +214,9 @@ def _widget(name: str, prop: dict, kind: str, path: str,  # noqa: PLR0911 - one 
     if types == "array":
         return _list_widget(prop, kind, path)
     if types == "object":
+        group = None if required else prop.get("title", name)
         return {"widget": "object", "collapsed": False,
-                "fields": _fields(prop, kind, f"{path}.")}
+                "fields": _fields(prop, kind, f"{path}.", group)}
     if types == "boolean":
         return {"widget": "boolean"}
     if types in ("integer", "number"):
@@ -222,7 +230,9 @@ def _widget(name: str, prop: dict, kind: str, path: str,  # noqa: PLR0911 - one 
     if prop.get("format") == "date":
         widget = {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD",
                   "time_format": False, "picker_utc": True}
-        if required:
+        if required and "." not in path:
+            # Today, for a new entry's own date; never inside a group or list, where a
+            # default would add a group or list item nobody asked for.
             widget["default"] = "{{now}}"
         return widget
     if name in ("archivo", "escudo"):
