@@ -27,6 +27,7 @@ from municipal.editor.config import (
     check_backend,
     editor_config,
 )
+from municipal.editor.links import content_prefix, edit_link
 from municipal.publishing.build import BuildFailed, build_site
 
 OFFICES = ["despacho", "gobierno", "planeacion", "hacienda", "juridica", "personeria"]
@@ -440,3 +441,22 @@ def test_turning_the_links_off_again_removes_them_from_the_same_output(tmp_path)
     for overrides, linked in (({}, False), ({"EDITAR_URL": EDIT_BASE}, True), ({}, False)):
         build_site(SAMPLE_CONTENT, output, PREVIEW_SETTINGS, overrides)
         assert ("Editar esta página" in (output / page).read_text(encoding="utf-8")) is linked
+
+
+def test_content_kept_elsewhere_in_the_repository_is_named_by_ruta_contenido():
+    class Item:  # what the readers give every content item
+        source_path = str(SAMPLE_CONTENT / "tramites" / "gobierno" / "x.yml")
+        tipo_contenido, oficina = "tramites", "gobierno"
+
+    settings = {"PATH": str(SAMPLE_CONTENT), "EDITAR_URL": EDIT_BASE,
+                "EDITOR_WEB": None}
+    assert edit_link(Item(), settings) == f"{EDIT_BASE}/content/tramites/gobierno/x.yml"
+    settings["EDITOR_WEB"] = {"backend": BACKEND, "ruta_contenido": "sitio/contenido/"}
+    assert content_prefix(settings) == "sitio/contenido"
+    config = editor_config(oficinas(), BACKEND, content_prefix=content_prefix(settings))
+    assert collection(config, "tramites-gobierno")["folder"] == "sitio/contenido/tramites/gobierno"
+    assert collection(config, "tramites-gobierno")["media_folder"] == (
+        "/sitio/contenido/adjuntos/gobierno")
+    assert edit_link(Item(), settings) == "admin/#/collections/tramites-gobierno/entries/x"
+    settings.pop("EDITOR_WEB")
+    assert edit_link(Item(), {**settings, "EDITAR_URL": None}) is None
