@@ -8,6 +8,7 @@ tests/test_editor_navegador.py drives the editor itself in Chromium.
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import socket
@@ -21,7 +22,7 @@ import yaml
 from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT, BuiltSite
 from municipal.content.schemas import SCHEMAS_DIR
 from municipal.content.yaml_loader import parse_yaml, read_text
-from municipal.editor.admin import EditorUnavailable, bundle_files
+from municipal.editor.admin import EditorUnavailable, bundle_files, write_editor
 from municipal.editor.config import (
     EditorSettingsError,
     check_backend,
@@ -460,3 +461,15 @@ def test_content_kept_elsewhere_in_the_repository_is_named_by_ruta_contenido():
     assert edit_link(Item(), settings) == "admin/#/collections/tramites-gobierno/entries/x"
     settings.pop("EDITOR_WEB")
     assert edit_link(Item(), {**settings, "EDITAR_URL": None}) is None
+
+
+def test_the_public_site_gets_the_editor_precompressed(tmp_path):
+    target = tmp_path / "admin"
+    write_editor(target, editor_config(oficinas(), BACKEND), "Alcaldía", precompressed=True)
+    for script in target.glob("*.js"):
+        packed = (target / f"{script.name}.gz").read_bytes()
+        assert gzip.decompress(packed) == script.read_bytes()
+        assert packed[4:8] == b"\0\0\0\0"  # no timestamp: reproducible builds
+    assert len((target / "decap-cms.js.gz").read_bytes()) < 2_000_000
+    write_editor(tmp_path / "vista", editor_config(oficinas(), BACKEND), "Alcaldía")
+    assert not list((tmp_path / "vista").glob("*.gz"))  # preview: nobody needs them

@@ -8,6 +8,7 @@ except the "Editar esta página" links.
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from html import escape
 from pathlib import Path
@@ -57,14 +58,23 @@ def admin_page(title: str) -> str:
 
 
 def write_editor(target: Path, config: dict, title: str,
-                 bundle_dir: Path = BUNDLE_DIR) -> None:
-    """Write index.html, config.yml and the bundle into `target` (the /admin/ folder)."""
+                 bundle_dir: Path = BUNDLE_DIR, *, precompressed: bool = False) -> None:
+    """Write index.html, config.yml and the bundle into `target` (the /admin/ folder).
+
+    With `precompressed` (the public site), each script also gets its .gz beside it: the
+    web servers of deploy/ only send files already compressed, and decap-cms.js is 5 MB
+    (1.5 MB compressed) for staff who may be on a slow connection too.
+    """
     files = bundle_files(bundle_dir)
     target.mkdir(parents=True, exist_ok=True)
     (target / "index.html").write_text(admin_page(title), encoding="utf-8")
     (target / "config.yml").write_text(to_yaml(config), encoding="utf-8")
     for path in files:
         shutil.copyfile(path, target / path.name)
+        if precompressed and path.suffix == ".js":
+            # mtime=0: the same bundle gives the same bytes in every build.
+            (target / f"{path.name}.gz").write_bytes(
+                gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
 
 
 class AdminGenerator(Generator):
@@ -79,4 +89,5 @@ class AdminGenerator(Generator):
         config = editor_config(site.oficinas, backend,
                                content_prefix=content_prefix(self.settings),
                                site_url=site_url(site.content_dir))
-        write_editor(Path(self.output_path) / EDITOR_PATH, config, site.entidad["nombre"])
+        write_editor(Path(self.output_path) / EDITOR_PATH, config, site.entidad["nombre"],
+                     precompressed=not self.settings["RELATIVE_URLS"])
