@@ -31,7 +31,11 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from municipal.content.model import site_url  # noqa: E402
 from municipal.content.validation import InvalidContent, check_content, report  # noqa: E402
 from municipal.editor.admin import EditorUnavailable  # noqa: E402
-from municipal.editor.local import start_local_backend, write_local_admin  # noqa: E402
+from municipal.editor.local import (  # noqa: E402
+    refresh_local_config,
+    start_local_backend,
+    write_local_admin,
+)
 from municipal.editor.local import stop as stop_local_backend  # noqa: E402
 from municipal.indicators.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
 from municipal.indicators.computation import to_csv, to_json  # noqa: E402
@@ -124,11 +128,12 @@ def editor(c, contenido=DEFAULT_CONTENT, puerto=8000, puerto_editor=8081,
         raise Exit(code=1)
     settings = ROOT / "pelicanconf.py"
     base = f"http://127.0.0.1:{puerto}"
+    proxy_url = f"http://127.0.0.1:{puerto_editor}/api/v1"  # decap-server
     with tempfile.TemporaryDirectory(prefix="editor-") as workdir:
         admin = Path(workdir) / "admin"
         try:
             write_local_admin(admin, site.oficinas, site.entidad.get("nombre", ""),
-                              f"http://127.0.0.1:{puerto_editor}/api/v1", site_url=base)
+                              proxy_url, site_url=base)
             backend = start_local_backend(content_dir, int(puerto_editor), Path(workdir))
         except EditorUnavailable as error:
             print(f"Error: {error}.", file=sys.stderr)
@@ -150,7 +155,9 @@ def editor(c, contenido=DEFAULT_CONTENT, puerto=8000, puerto_editor=8081,
                 raise Exit(code=1) from None
             print(f"Editor web en {base}/admin/ y sitio en {base}/ (Ctrl+C para terminar)")
             print(f"Lo que guarde en el editor se escribe en {content_dir}.")
-            _rebuild_on_change(content_dir, output_dir, settings, LOCAL_EDITOR_LINKS)
+            _rebuild_on_change(content_dir, output_dir, settings, LOCAL_EDITOR_LINKS,
+                               on_change=functools.partial(
+                                   refresh_local_config, admin, content_dir, proxy_url, base))
         finally:
             if server is not None:
                 server.shutdown()
@@ -165,8 +172,9 @@ def _stop_on_sigterm(signum, frame):
 
 
 def _rebuild_on_change(content_dir: Path, output_dir: Path, settings: Path,
-                       overrides: dict | None = None) -> None:
-    """Rebuild the site whenever content, theme or settings change, until Ctrl-C."""
+                       overrides: dict | None = None, on_change=None) -> None:
+    """Rebuild the site whenever content, theme or settings change, until Ctrl-C
+    (`on_change` runs first on each change: the editor's config follows the schemas)."""
     from watchfiles import watch  # noqa: PLC0415 - only the serving commands need it
 
     watched = [content_dir, *(ROOT / name for name in WATCHED)]
@@ -174,6 +182,8 @@ def _rebuild_on_change(content_dir: Path, output_dir: Path, settings: Path,
         for changes in watch(*(path for path in watched if path.exists())):
             names = ", ".join(sorted({Path(path).name for _, path in changes}))
             print(f"Cambios en {names}: reconstruyendo...")
+            if on_change is not None:
+                on_change()
             try:
                 _build(content_dir, output_dir, settings, overrides)
             except Exit as error:

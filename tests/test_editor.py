@@ -29,6 +29,7 @@ from municipal.editor.config import (
     editor_config,
 )
 from municipal.editor.links import content_prefix, edit_link
+from municipal.editor.local import refresh_local_config
 from municipal.publishing.build import BuildFailed, build_site
 
 OFFICES = ["despacho", "gobierno", "planeacion", "hacienda", "juridica", "personeria"]
@@ -473,3 +474,25 @@ def test_the_public_site_gets_the_editor_precompressed(tmp_path):
     assert len((target / "decap-cms.js.gz").read_bytes()) < 2_000_000
     write_editor(tmp_path / "vista", editor_config(oficinas(), BACKEND), "Alcaldía")
     assert not list((tmp_path / "vista").glob("*.gz"))  # preview: nobody needs them
+
+
+def test_invoke_editor_follows_a_new_office_without_a_restart(content_copy, tmp_path):
+    admin = tmp_path / "admin"
+    admin.mkdir()
+    proxy = "http://127.0.0.1:8081/api/v1"
+    assert refresh_local_config(admin, content_copy, proxy)
+    before = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
+    assert before["backend"] == {"name": "proxy", "proxy_url": proxy, "branch": "main"}
+    assert before["publish_mode"] == "simple"  # decap-server's fs mode has no workflow
+    assert collection(before, "noticias-gobierno")["folder"] == "noticias/gobierno"
+    oficinas_yml = content_copy / "oficinas.yml"
+    oficinas_yml.write_text(oficinas_yml.read_text(encoding="utf-8") + (
+        "  - id: cultura\n    nombre: Casa de la Cultura\n"
+        "    correo: cultura@chitaga-nortedesantander.gov.co\n    responsable: Director\n"),
+        encoding="utf-8")
+    assert refresh_local_config(admin, content_copy, proxy)
+    after = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
+    assert collection(after, "tramites-cultura")["media_folder"] == "/adjuntos/cultura"
+    oficinas_yml.write_text("oficinas: [\n", encoding="utf-8")  # broken: the old one stays
+    assert not refresh_local_config(admin, content_copy, proxy)
+    assert yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8")) == after

@@ -16,18 +16,38 @@ import subprocess
 import time
 from pathlib import Path
 
+from ..content.yaml_loader import SourceError, parse_yaml, read_text
 from .admin import PROJECT_ROOT, EditorUnavailable, write_editor
-from .config import editor_config
+from .config import editor_config, to_yaml
 
 DECAP_SERVER = PROJECT_ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
 
 
+def local_config(oficinas: list[dict], proxy_url: str, site_url: str = "") -> dict:
+    """The same collections as the public editor's, saved through decap-server."""
+    return editor_config(oficinas, {}, content_prefix="", site_url=site_url,
+                         local_backend=proxy_url)
+
+
 def write_local_admin(target: Path, oficinas: list[dict], title: str, proxy_url: str,
                       site_url: str = "") -> None:
-    """/admin/ for `invoke editor`: the same collections, saved through decap-server."""
-    config = editor_config(oficinas, {}, content_prefix="", site_url=site_url,
-                           local_backend=proxy_url)
-    write_editor(target, config, title)
+    """/admin/ for `invoke editor`."""
+    write_editor(target, local_config(oficinas, proxy_url, site_url), title)
+
+
+def refresh_local_config(target: Path, content_dir: Path, proxy_url: str,
+                         site_url: str = "") -> bool:
+    """Write /admin/config.yml again from the schemas and oficinas.yml as they are now
+    (an office or a field added while the editor runs); False, and the old config kept,
+    if oficinas.yml cannot be read (the rebuild reports why)."""
+    try:
+        data = parse_yaml(read_text(Path(content_dir) / "oficinas.yml")).data
+        oficinas = data["oficinas"]
+        config = local_config(oficinas, proxy_url, site_url)
+    except (OSError, SourceError, LookupError, TypeError):
+        return False
+    (target / "config.yml").write_text(to_yaml(config), encoding="utf-8")
+    return True
 
 
 def start_local_backend(content_dir: Path, port: int, workdir: Path) -> subprocess.Popen:
