@@ -145,3 +145,11 @@ JINJA_ENVIRONMENT = {
     "lstrip_blocks": True,
     "autoescape": True,  # every template is HTML (the CSS is included in it)
 }
+
+# "Editar esta página" and the web editor (README, «Editor web»). Both off in the sample.
+# EDITAR_URL: the forge's edit address up to the repository's root; the page adds the file's
+# path, e.g. "https://gitlab.com/alcaldia/sitio/-/edit/main" → …/main/content/tramites/….
+EDITAR_URL = None
+# EDITOR_WEB: builds /admin/ (Decap CMS) with this backend and links each page to its entry,
+# e.g. {"backend": {"name": "gitlab", "repo": "alcaldia/sitio", "branch": "main"}}.
+EDITOR_WEB = None

@@ -14,6 +14,7 @@
                      [--salida PDF]
     invoke invitacion EVENTO --destinatarios CSV [--contenido DIR] [--salida DIR] [--enviar]
     invoke visitas REGISTROS [--contenido DIR]
+    invoke editor [--contenido DIR] [--puerto N] [--puerto-editor N] [--salida DIR]
     invoke empalme [--contenido DIR] [--salida PDF]
     invoke demostracion [--puerto N] [--salida DIR] [--contenido DIR]
 """
@@ -25,7 +26,9 @@ import functools
 import http.server
 import os
 import runpy
+import signal
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -39,6 +42,13 @@ from municipal.content.messages import suggestion  # noqa: E402
 from municipal.content.model import site_url  # noqa: E402
 from municipal.content.validation import InvalidContent, check_content, report  # noqa: E402
 from municipal.content.yaml_loader import SourceError, parse_yaml, read_text  # noqa: E402
+from municipal.editor.admin import EditorUnavailable  # noqa: E402
+from municipal.editor.local import (  # noqa: E402
+    refresh_local_config,
+    start_local_backend,
+    write_local_admin,
+)
+from municipal.editor.local import stop as stop_local_backend  # noqa: E402
 from municipal.indicators.compliance import BadCutoff, cutoff, indicators_of, terminal_table  # noqa: E402
 from municipal.indicators.computation import to_csv, to_json  # noqa: E402
 from municipal.indicators.visits_view import with_visits  # noqa: E402
@@ -61,6 +71,8 @@ TIMEZONE = PREVIEW_SETTINGS["TIMEZONE"]
 DEFAULT_OUTPUT = "output"
 INTERRUPTED = 128  # exit code 128 + N: the build was stopped by signal N
 WATCHED = ("theme", "pelicanconf.py", "publishconf.py", "schemas")
+# The preview beside `invoke editor` links each page to its entry in that editor.
+LOCAL_EDITOR_LINKS = {"EDITOR_LOCAL": True, "EDITOR_WEB": None}
 
 
 @task(help={"contenido": "Carpeta de contenido (por defecto: content)"})
@@ -95,8 +107,6 @@ def construir(c, contenido=DEFAULT_CONTENT, salida=DEFAULT_OUTPUT, produccion=Fa
 )
 def servir(c, contenido=DEFAULT_CONTENT, puerto=8000):
     """Construye el sitio, lo sirve en http://localhost:PUERTO y lo reconstruye al guardar."""
-    from watchfiles import watch  # noqa: PLC0415 - only this command needs it
-
     content_dir, output_dir = _content_folder(contenido), ROOT / DEFAULT_OUTPUT
     settings = ROOT / "pelicanconf.py"
     try:
@@ -107,21 +117,99 @@ def servir(c, contenido=DEFAULT_CONTENT, puerto=8000):
         output_dir.mkdir(exist_ok=True)  # serve what there is while errors are fixed
     server = _serve(output_dir, int(puerto))
     print(f"Sitio en http://localhost:{puerto}/ (Ctrl+C para terminar)")
+    try:
+        _rebuild_on_change(content_dir, output_dir, settings)
+    finally:
+        server.shutdown()
+
+
+@task(
+    help={
+        "contenido": "Carpeta de contenido donde escribe el editor (por defecto: content)",
+        "puerto": "Puerto local del editor y del sitio (por defecto: 8000)",
+        "puerto_editor": "Puerto local de decap-server (por defecto: 8081)",
+        "salida": "Carpeta donde se construye la vista previa (por defecto: output)",
+    },
+)
+def editor(c, contenido=DEFAULT_CONTENT, puerto=8000, puerto_editor=8081,
+           salida=DEFAULT_OUTPUT):
+    """Editor web en http://127.0.0.1:PUERTO/admin/, con el sitio al lado; escribe en content/."""
+    from watchfiles import watch  # noqa: F401, PLC0415 - fails early if it is missing
+
+    content_dir, output_dir = _content_folder(contenido), ROOT / salida
+    site = check_content(content_dir)
+    broken = [problem for problem in site.problems
+              if problem.path.split("/", 1)[-1] in ("entidad.yml", "oficinas.yml")]
+    if broken or not site.oficinas:
+        print(report(broken), file=sys.stderr)
+        print("El editor necesita entidad.yml y oficinas.yml sin errores.", file=sys.stderr)
+        raise Exit(code=1)
+    settings = ROOT / "pelicanconf.py"
+    base = f"http://127.0.0.1:{puerto}"
+    proxy_url = f"http://127.0.0.1:{puerto_editor}/api/v1"  # decap-server
+    with tempfile.TemporaryDirectory(prefix="editor-") as workdir:
+        admin = Path(workdir) / "admin"
+        try:
+            write_local_admin(admin, site.oficinas, site.entidad.get("nombre", ""),
+                              proxy_url, site_url=base)
+            backend = start_local_backend(content_dir, int(puerto_editor), Path(workdir))
+        except EditorUnavailable as error:
+            print(f"Error: {error}.", file=sys.stderr)
+            raise Exit(code=1) from None
+        server = None
+        previous_handler = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        try:
+            try:
+                _build(content_dir, output_dir, settings, LOCAL_EDITOR_LINKS)
+            except Exit as error:
+                if error.code > INTERRUPTED:
+                    raise
+                output_dir.mkdir(exist_ok=True)  # the editor works while errors are fixed
+            try:
+                server = _serve(output_dir, int(puerto), extra={"/admin/": admin})
+            except OSError as error:
+                print(f"Error: no se puede abrir el puerto {puerto} ({error.strerror}); "
+                      "use --puerto con otro número.", file=sys.stderr)
+                raise Exit(code=1) from None
+            print(f"Editor web en {base}/admin/ y sitio en {base}/ (Ctrl+C para terminar)")
+            print(f"Lo que guarde en el editor se escribe en {content_dir}.")
+            _rebuild_on_change(content_dir, output_dir, settings, LOCAL_EDITOR_LINKS,
+                               on_change=functools.partial(
+                                   refresh_local_config, admin, content_dir, proxy_url, base))
+        finally:
+            if server is not None:
+                server.shutdown()
+                server.server_close()
+            stop_local_backend(backend)
+            signal.signal(signal.SIGTERM, previous_handler)
+    print("Editor detenido.")
+
+
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt  # stops the editor as Ctrl-C does: decap-server goes too
+
+
+def _rebuild_on_change(content_dir: Path, output_dir: Path, settings: Path,
+                       overrides: dict | None = None, on_change=None) -> None:
+    """Rebuild the site whenever content, theme or settings change, until Ctrl-C
+    (`on_change` runs first on each change: the editor's config follows the schemas)."""
+    from watchfiles import watch  # noqa: PLC0415 - only the serving commands need it
+
     watched = [content_dir, *(ROOT / name for name in WATCHED)]
     try:
         for changes in watch(*(path for path in watched if path.exists())):
             names = ", ".join(sorted({Path(path).name for _, path in changes}))
             print(f"Cambios en {names}: reconstruyendo...")
+            if on_change is not None:
+                on_change()
             try:
-                _build(content_dir, output_dir, settings)
+                _build(content_dir, output_dir, settings, overrides)
             except Exit as error:
                 if error.code > INTERRUPTED:
                     raise  # Ctrl-C during a rebuild stops the server too
                 print("Se sigue mostrando la versión anterior del sitio.")
     except KeyboardInterrupt:
         pass
-    finally:
-        server.shutdown()
 
 
 @task(
@@ -627,9 +715,10 @@ def _content_folder(contenido: str) -> Path:
     return ROOT / contenido
 
 
-def _build(content_dir: Path, output_dir: Path, settings: Path) -> None:
+def _build(content_dir: Path, output_dir: Path, settings: Path,
+           overrides: dict | None = None) -> None:
     try:
-        result = build_site(content_dir, output_dir, settings)
+        result = build_site(content_dir, output_dir, settings, overrides)
     except InvalidContent as error:
         print(error, file=sys.stderr)
         print("El sitio no se construyó: corrija los errores de arriba. "
@@ -651,15 +740,31 @@ def _build(content_dir: Path, output_dir: Path, settings: Path) -> None:
           f"en {result.seconds:.1f} s.")
 
 
-def _serve(folder: Path, port: int) -> http.server.ThreadingHTTPServer:
+def _serve(folder: Path, port: int,
+           extra: dict[str, Path] | None = None) -> http.server.ThreadingHTTPServer:
     # The handler resolves `folder` on every request, so it serves each new
-    # build as soon as the build swaps the folder in.
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    # build as soon as the build swaps the folder in. `extra` maps a path prefix
+    # (/admin/) to another folder.
+    handler = functools.partial(_QuietHandler, directory=str(folder), extra=extra or {})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".wasm": "application/wasm", ".yml": "text/yaml"}
+
+    def __init__(self, *args, extra: dict[str, Path], **kwargs):
+        self.extra = extra
+        super().__init__(*args, **kwargs)
+
+    def translate_path(self, path: str) -> str:
+        for prefix, folder in self.extra.items():
+            if path.startswith(prefix):
+                inner = super().translate_path("/" + path[len(prefix):])
+                return str(Path(folder) / Path(inner).relative_to(self.directory))
+        return super().translate_path(path)
+
     def log_message(self, format, *args):  # noqa: A002 - signature of the base class
         pass

@@ -286,10 +286,10 @@ def test_results_are_accessible_and_fit_a_320_pixel_phone(navegador, servidor):
 def test_no_result_says_what_to_do(navegador, servidor):
     with new_context(navegador) as context:
         page = context.new_page()
-        page.goto(f"{servidor}{SEARCH_PAGE}?q=xilofonistas")
+        page.goto(f"{servidor}{SEARCH_PAGE}?q=ñandutíes")
         status, links = wait_for_results(page)
         assert links == []
-        assert status.startswith("No se encontraron resultados para «xilofonistas».")
+        assert status.startswith("No se encontraron resultados para «ñandutíes».")
         assert "índice de la A a la Z" in status
 
 

@@ -19,7 +19,7 @@ from conftest import ROOT
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 PLUGIN = ROOT / "plugins" / "municipal"
 SUBPACKAGES = ["content", "site", "indicators", "transparency", "opendata", "outreach",
-               "publishing", "staff"]
+               "editor", "publishing", "staff"]
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:

@@ -297,3 +297,20 @@ def test_the_build_never_publishes_an_unsafe_svg(tmp_path):
                   SVG.format(attributes="", body="<script>alert(1)</script>").encode())
     with pytest.raises(images.BadImage, match="<script>"):
         images.web_image(tmp_path, archivo, None)
+
+
+def test_a_cut_photo_is_refused_even_after_weasyprint_allowed_truncated_images(
+        tmp_path, monkeypatch):
+    """Importing WeasyPrint (posters, reports) sets Pillow's process-wide
+    LOAD_TRUNCATED_IMAGES; a photo cut short must still be an error, not a grey stripe."""
+    import weasyprint  # noqa: F401, PLC0415  (the import is what sets the switch)
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    sample = Path(__file__).resolve().parent.parent / "content"
+    photo = "adjuntos/planeacion/placa-huella-vereda-el-roble.jpg"
+    (tmp_path / "adjuntos/planeacion").mkdir(parents=True)
+    (tmp_path / photo).write_bytes((sample / photo).read_bytes()[:2000])
+    with pytest.raises(images.BadImage, match="dañada o incompleta"):
+        images.web_image(tmp_path, photo, None)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # the switch is given back as it was

@@ -100,8 +100,11 @@ def test_a_tramite_of_reasonable_fields_but_a_heavy_page_fails_the_build(content
 def test_the_budget_is_a_setting_and_every_page_over_it_is_named(content_copy, tmp_path):
     limit = 3800
     measured = build_site(content_copy, tmp_path / "medido", PREVIEW_SETTINGS, LIFTED)
+    # /buscar/ fits itself to the budget (its A–Z index links the trámites list instead of
+    # listing every trámite), so under the lower budget it is not over it.
     heavy = {path.relative_to(measured.output_dir).as_posix(): gzip9(path)
-             for path in measured.output_dir.rglob("*.html") if gzip9(path) > limit}
+             for path in measured.output_dir.rglob("*.html")
+             if gzip9(path) > limit and path.parent.name != "buscar"}
     assert len(heavy) >= 5
     output = old_site(tmp_path / "output")
     with pytest.raises(PagesOverBudget) as failure:
@@ -161,8 +164,9 @@ def test_pages_unchanged_since_the_last_build_are_not_measured_again(
         return compress(data)
 
     monkeypatch.setattr(page_budget, "compressed_size", counting)
-    # Every page is longer than 5,000 bytes, so each is compressed, and fits once compressed.
-    settings = {"PRESUPUESTO_PAGINA_BYTES": 5000}
+    # Every page is longer than 8,000 bytes (8,286 the shortest on 2026-12-05), so each is
+    # compressed, and fits once compressed (5,490 the heaviest).
+    settings = {"PRESUPUESTO_PAGINA_BYTES": 8000}
     first = build_site(content_copy, tmp_path / "output", PREVIEW_SETTINGS, settings)
     assert len(measured) == first.html_pages
     measured.clear()

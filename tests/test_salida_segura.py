@@ -413,7 +413,7 @@ def test_a_validation_cache_entry_of_the_wrong_shape_is_checked_again(content_co
     path = content_copy / CONTRACT
     path.write_text(path.read_text(encoding="utf-8").replace("valor: 38500000", "valor: dos"),
                     encoding="utf-8")
-    today = datetime.date(2026, 11, 18)
+    today = datetime.date(2026, 12, 5)  # after the sample's last held event (asistentes)
     cold = check_content(content_copy, today=today, use_cache=False).problems
     assert len(cold) == 1
     check_content(content_copy, today=today)

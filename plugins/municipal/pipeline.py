@@ -1,9 +1,9 @@
 """The receivers `register()` connects: each hands one step of a build to the layer that does it.
 
 This is the one module that sees every layer (content, site, indicators, transparency,
-opendata, outreach, publishing): it validates before Pelican's generators run, lists them,
-and wires the readers, the page cache, the page budget, the sitemap clock and the server
-files into Pelican's signals.
+opendata, outreach, editor, publishing): it validates before Pelican's generators run, lists
+them, and wires the readers, the page cache, the page budget, the sitemap clock, the web editor
+and the server files into Pelican's signals.
 """
 
 
@@ -19,6 +19,8 @@ import blinker
 from pelican import signals
 
 from .content.validation import InvalidContent, check_content
+from .editor.admin import AdminGenerator
+from .editor.links import editor_filters
 from .indicators.compliance import build_time, cutoff
 from .indicators.page import CumplimientoGenerator
 from .opendata.jsonld import FILTERS as JSONLD_FILTERS
@@ -67,10 +69,13 @@ def validate_and_list_generators(pelican):
                                             str(timezone))
     # DatosGenerator after those that write data files (its catalogue lists what exists) and
     # before SiteMapGenerator (the site map lists its pages).
-    return [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, EventosGenerator,
-            OficinasGenerator, CumplimientoGenerator, TransparenciaGenerator,
-            InformeEmpalmeGenerator, SearchPageGenerator, ErrorPageGenerator, RobotsGenerator,
-            DatosGenerator, SiteMapGenerator]
+    generators = [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, EventosGenerator,
+                  OficinasGenerator, CumplimientoGenerator, TransparenciaGenerator,
+                  InformeEmpalmeGenerator, SearchPageGenerator, ErrorPageGenerator,
+                  RobotsGenerator, DatosGenerator, SiteMapGenerator]
+    if pelican.settings.get("EDITOR_WEB"):
+        generators.append(AdminGenerator)  # /admin/, only when the web editor is enabled
+    return generators
 
 
 def pin_sitemap_clock(pelican):
@@ -135,6 +140,7 @@ def share_site_data(generator):
     """Give every template the entity, its offices and its plan, and our filters."""
     generator.env.filters.update(FILTERS)
     generator.env.filters.update(JSONLD_FILTERS)
+    generator.env.filters.update(editor_filters())
     context = generator.context
     if "ENTIDAD" in context:
         return

@@ -29,6 +29,7 @@ from pelican.settings import read_settings
 from ..content.model import site_url
 from ..content.validation import InvalidContent
 from ..content.validation_cache import cache_root, fingerprint
+from ..editor.admin import EditorUnavailable
 from ..site.images import BadImage
 from ..site.incremental import BUILD_FINGERPRINT, PAGE_CACHE_DIR, PAGE_STATS, PREVIOUS_OUTPUT
 from ..site.search import SearchIndexFailed
@@ -113,11 +114,13 @@ def _build_locked(content_dir: Path, output_dir: Path, settings_file: Path, over
             staging.mkdir()  # there from the start: an interrupted build has one to remove
             _make_errors_fatal()
             settings = _settings(settings_file, content_dir, staging, overrides)
-            if output_dir.is_dir():
+            if output_dir.is_dir() and _built_with(output_dir, settings):
                 settings[PREVIOUS_OUTPUT] = str(output_dir)  # unchanged pages are linked from it
             _build_into(settings, staging)
             with signals_ignored():  # the output is the old site or the new one, never neither
+                _forget_builder(output_dir, settings)
                 _replace_folder(staging, output_dir)
+                _remember_builder(output_dir, settings)
     except (KeyboardInterrupt, Interrupted) as error:
         with signals_ignored():
             shutil.rmtree(staging, ignore_errors=True)
@@ -136,7 +139,7 @@ def _build_into(settings: dict, staging: Path) -> None:
     except InvalidContent:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    except (BadImage, SearchIndexFailed) as error:
+    except (BadImage, SearchIndexFailed, EditorUnavailable) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(str(error)) from error
     except Exception as error:
@@ -367,6 +370,44 @@ def _make_errors_fatal() -> None:
     """Like `pelican --fatal errors`: a logged error (e.g. a broken template) fails the build."""
     init_pelican_logging(level=logging.WARNING, fatal="errors")
     FatalLogger.fatal_lvl = logging.ERROR
+
+
+def _builder_record(output_dir: Path, settings: dict) -> Path | None:
+    """Where the page cache that last built `output_dir` is noted (one file per output)."""
+    folder = settings.get(PAGE_CACHE_DIR)
+    if not folder:
+        return None
+    name = hashlib.sha256(str(output_dir.resolve()).encode()).hexdigest()[:16]
+    return Path(folder).parent / "salidas" / name
+
+
+def _built_with(output_dir: Path, settings: dict) -> bool:
+    """Whether this build's page cache made `output_dir`: only then are its unchanged pages
+    that build's pages. (Two settings, e.g. with and without EDITAR_URL, keep two page caches;
+    after building with the other one, the folder holds the other one's pages.)"""
+    record = _builder_record(output_dir, settings)
+    try:
+        return record is not None and record.read_text(encoding="utf-8") == settings[
+            PAGE_CACHE_DIR]
+    except OSError:
+        return False
+
+
+def _forget_builder(output_dir: Path, settings: dict) -> None:
+    record = _builder_record(output_dir, settings)
+    if record is not None:
+        record.unlink(missing_ok=True)
+
+
+def _remember_builder(output_dir: Path, settings: dict) -> None:
+    record = _builder_record(output_dir, settings)
+    if record is None:
+        return
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(settings[PAGE_CACHE_DIR], encoding="utf-8")
+    except OSError:
+        pass  # the next build only renders its pages again instead of linking them
 
 
 def _replace_folder(new: Path, target: Path) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import PIL
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from ..content.attachment_checks import MAX_PIXELS, inspect_svg, pixels_problem, read_header
 from ..content.yaml_loader import SourceError, read_bytes
@@ -90,6 +90,9 @@ def _encode(data: bytes, archivo: str) -> tuple[bytes, bytes, tuple[int, int]]:
     too_big = pixels_problem(archivo, *header[1])
     if too_big:
         raise BadImage(too_big)
+    # A truncated photo must be an error, not a half-grey image: Pillow's switch for
+    # that is process-wide, and WeasyPrint (posters, reports) turns it on when imported.
+    loads_truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked above
@@ -101,6 +104,8 @@ def _encode(data: bytes, archivo: str) -> tuple[bytes, bytes, tuple[int, int]]:
             f"la imagen {archivo} no se pudo abrir (está dañada o incompleta); guárdela de "
             "nuevo como JPG o PNG y súbala otra vez"
         ) from error
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = loads_truncated
     flat = Image.new("RGB", image.size, "white")  # JPEG has no transparency
     flat.paste(image, mask=image.getchannel("A"))
     width = min(MAX_WIDTH, flat.width)

@@ -24,6 +24,7 @@ from pelican.generators import Generator
 
 from .contents import _alphabetical_key as alphabetical_key
 from .page_budget import BUDGET_SETTING, DEFAULT_BUDGET
+from .site_map import SITE_MAP_SECTIONS
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,11 @@ class IndexSummary:
 class SearchPageGenerator(Generator):
     """/buscar/: the search form, the results (filled by buscar.js) and, for browsers
     without JavaScript, the A–Z index of trámites and sections."""
+
+    def generate_context(self):
+        # The site map (written after this generator) lists the search page.
+        self.context.setdefault(SITE_MAP_SECTIONS, []).append(("Buscar en el sitio", SEARCH_URL,
+                                                               []))
 
     def generate_output(self, writer):
         template = self.get_template("buscar")

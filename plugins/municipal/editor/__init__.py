@@ -1,0 +1,1 @@
+"""Schemas and offices → the web editor (/admin/) and edit links; imports site and content."""
