@@ -98,9 +98,17 @@ def admin(editor, navegador):
 def new_entry(page, editor: Editor, collection: str) -> None:
     # Decap keeps the previous form when only the address's #fragment changes between two
     # "new" forms; a reload draws the right one (the bundle comes from the browser's cache).
-    page.goto(f"{editor.url}/admin/#/collections/{collection}/new")
-    page.reload()
-    page.locator("[id^=titulo-field], [id^=nombre-field]").first.wait_for()
+    # After a save, Decap moves the address to the saved entry a moment later: if that
+    # lands after our goto, the reload shows the old entry. Then go again (on a busy machine).
+    target = f"{editor.url}/admin/#/collections/{collection}/new"
+    for _ in range(3):
+        page.goto(target)
+        page.reload()
+        page.locator("[id^=titulo-field], [id^=nombre-field]").first.wait_for()
+        if page.url == target:
+            return
+    pytest.fail(f"el editor no abrió el formulario nuevo de {collection} ({page.url})",
+                pytrace=False)
 
 
 def publish(page) -> None:
