@@ -75,6 +75,15 @@ DATOS_LICENCIA = {
 # pide el suyo a la Open Contracting Partnership (https://standard.open-contracting.org).
 OCDS_PREFIJO = "ocds-xxxxxx"
 # Fecha de corte de los indicadores (AAAA-MM-DD); None: SOURCE_DATE_EPOCH o la fecha de hoy.
+INFORME_EMPALME_URL = "informe-de-empalme/"
+INFORME_EMPALME_SAVE_AS = "informe-de-empalme/index.html"
+INFORME_EMPALME_OFICINA_URL = "informe-de-empalme/{slug}/"
+INFORME_EMPALME_OFICINA_SAVE_AS = "informe-de-empalme/{slug}/index.html"
+# Where the content repository lives (the handover report tells the next administration),
+# e.g. "https://gitlab.com/alcaldia/sitio". Empty: the report says to ask for it.
+REPOSITORIO_URL = ""
+# The "Datos de demostración" banner: only `invoke demostracion` sets it.
+DEMOSTRACION = False
 INDICADORES_HASTA = None
 # Served by the web server for any missing address, so its links are absolute.
 ERROR_404_SAVE_AS = "404.html"

@@ -15,6 +15,8 @@
     invoke invitacion EVENTO --destinatarios CSV [--contenido DIR] [--salida DIR] [--enviar]
     invoke visitas REGISTROS [--contenido DIR]
     invoke editor [--contenido DIR] [--puerto N] [--puerto-editor N] [--salida DIR]
+    invoke empalme [--contenido DIR] [--salida PDF]
+    invoke demostracion [--puerto N] [--salida DIR] [--contenido DIR]
 """
 
 from __future__ import annotations
@@ -579,6 +581,85 @@ def _send(made, settings, destinatarios: str) -> int:
     print(f"{_count(len(delivery.sent), 'invitación enviada', 'invitaciones enviadas')} "
           f"de {len(made)} por {settings.server}.")
     return len(delivery.failed) + len(delivery.not_attempted)
+
+
+@task(
+    help={
+        "contenido": "Carpeta de contenido (por defecto: content)",
+        "salida": "Archivo PDF que se escribe, fuera de la carpeta de contenido "
+                  "(por defecto: informe-de-empalme.pdf)",
+    },
+)
+def empalme(c, contenido=DEFAULT_CONTENT, salida="informe-de-empalme.pdf"):
+    """Escribe el informe de empalme (PDF) para la próxima administración."""
+    # Only this command and the posters need WeasyPrint (and Pango).
+    from municipal.outreach.handover_pdf import handover_pdf  # noqa: PLC0415
+    from municipal.outreach.output_files import (  # noqa: PLC0415
+        OutreachError,
+        pdf_output,
+        write_file_atomically,
+    )
+
+    content_dir = _content_folder(contenido)
+    try:
+        path = pdf_output(salida, content_dir, "el informe de empalme")
+    except OutreachError as error:
+        raise Exit(_sentence(f"Error: {error}"), code=2) from None
+    site = _valid_site(content_dir)
+    if "administracion" not in site.entidad:
+        raise Exit(f"Error: {content_dir.name}/entidad.yml no tiene el período de gobierno "
+                   "(administracion: alcalde, desde, hasta); agréguelo y vuelva a intentarlo.",
+                   code=1)
+    try:
+        pdf, pages = handover_pdf(site, PREVIEW_SETTINGS, ROOT / "theme" / "templates",
+                                  _today())
+        write_file_atomically(path, pdf)
+    except OutreachError as error:
+        raise Exit(_sentence(f"Error: {error}"), code=1) from None
+    except OSError as error:
+        raise Exit(f"Error: no se pudo escribir {path} ({error.strerror}).", code=1) from None
+    print(f"Informe de empalme escrito en {path} ({_count(pages, 'página', 'páginas')}, "
+          f"{len(pdf) / 1024:.0f} KB).")
+
+
+@task(
+    help={
+        "puerto": "Puerto local (por defecto: 8000)",
+        "salida": "Solo construir el sitio de demostración en esta carpeta, sin servirlo",
+        "contenido": "Carpeta de contenido que se copia (por defecto: content); no se modifica",
+    },
+)
+def demostracion(c, puerto=8000, salida=None, contenido=DEFAULT_CONTENT):
+    """Construye el sitio de ejemplo con dos años de historial inventado y lo sirve."""
+    from municipal.publishing.demo import DEMO_HASTA, DemoError, build_demo  # noqa: PLC0415
+
+    content_dir = _content_folder(contenido)
+    _valid_site(content_dir)  # its errors at once, before replaying any history
+    output_dir = Path(os.path.abspath(salida)) if salida else ROOT / "demostracion"
+    print(f"Preparando un repositorio temporal con el contenido de {content_dir.name}/ y un "
+          f"historial de demostración hasta el {DEMO_HASTA.isoformat()}...")
+    try:
+        result = build_demo(content_dir, output_dir, ROOT / "pelicanconf.py")
+    except DemoError as error:
+        raise Exit(f"Error: {error}.", code=1) from None
+    except InvalidContent as error:
+        print(error, file=sys.stderr)
+        raise Exit("El sitio de demostración no se construyó: corrija los errores de arriba.",
+                   code=1) from None
+    except (BuildRefused, BuildFailed) as error:
+        raise Exit(f"Error: {error}.", code=1) from None
+    print(f"Sitio de demostración construido en {result.output_dir}: {result.html_pages} "
+          f"páginas en {result.seconds:.1f} s. Su carpeta {content_dir.name}/ no cambió.")
+    if salida:
+        return
+    server = _serve(result.output_dir, int(puerto))
+    print(f"Sitio de demostración en http://localhost:{puerto}/ (Ctrl+C para terminar)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
 
 
 def _count(number: int, one: str, many: str) -> str:

@@ -48,13 +48,14 @@ INSTALL_HINT = "ejecute `bash tests/ejecutar.sh`, que instala chromium, nginx y 
 PAGE_TYPE_NAMES = (
     "inicio", "noticias", "noticia", "tramites", "tramite", "contratos", "contrato",
     "oficinas", "oficina", "pagina", "cumplimiento", "transparencia", "transparencia_seccion",
-    "esquema", "mapa", "eventos", "evento", "datos", "conjunto_datos", "buscar", "error",
+    "esquema", "mapa", "eventos", "evento", "datos", "conjunto_datos", "buscar",
+    "informe_empalme", "informe_empalme_oficina", "error",
 )
 SEARCH_PAGE = "/buscar/"
 SEARCH_SCRIPT = "/buscar/buscar.js"  # the one script of the site, and only on SEARCH_PAGE
 MISSING_PAGE = "/no-existe/"
 SECTIONS = {"noticias", "tramites", "contratos", "oficinas", "cumplimiento", "adjuntos",
-            "transparencia", "mapa-del-sitio", "eventos", "datos"}
+            "transparencia", "mapa-del-sitio", "eventos", "datos", "informe-de-empalme"}
 
 REPORT = pytest.StashKey[dict]()
 SCREENSHOTS = pytest.StashKey[Path]()
@@ -270,6 +271,8 @@ def discover_page_types(site) -> dict[str, str]:
         "datos": "/datos/",
         "conjunto_datos": "/datos/contratos/",  # the longest data dictionary
         "buscar": SEARCH_PAGE,
+        "informe_empalme": "/informe-de-empalme/",
+        "informe_empalme_oficina": first_item(site, "/informe-de-empalme/"),
         "error": MISSING_PAGE,
     }
     assert tuple(types) == PAGE_TYPE_NAMES

@@ -131,11 +131,11 @@ def test_a_repository_without_events_has_none(tmp_path):
     ("[eventos]", "[socializacion]", []),
     ("[noticias, eventos]", None, []),
     ("[noticias]", "[socializacion]", [
-        "content/plan.yml:{line}: acciones[4].tipos_evento: tipos_evento solo sirve cuando "
-        "tipos incluye eventos; agregue eventos a tipos o quite tipos_evento"]),
+        "content/plan.yml:{line}: acciones[{number}].tipos_evento: tipos_evento solo sirve "
+        "cuando tipos incluye eventos; agregue eventos a tipos o quite tipos_evento"]),
     ("[eventos]", "[socialisacion]", [
-        'content/plan.yml:{line}: acciones[4].tipos_evento[1]: "socialisacion" no es un tipo '
-        "de evento válido. Use uno de: socializacion, divulgacion, rendicion_de_cuentas, "
+        'content/plan.yml:{line}: acciones[{number}].tipos_evento[1]: "socialisacion" no es un '
+        "tipo de evento válido. Use uno de: socializacion, divulgacion, rendicion_de_cuentas, "
         'empalme, capacitacion, otro. ¿Quiso decir "socializacion"?']),
 ])
 def test_plan_accepts_eventos_and_checks_tipos_evento(content_copy, tipos, tipos_evento,
@@ -143,7 +143,8 @@ def test_plan_accepts_eventos_and_checks_tipos_evento(content_copy, tipos, tipos
     plan = content_copy / "plan.yml"
     text = plan.read_text(encoding="utf-8")
     line = text.count("\n") + 4
-    text += (f"  - id: socializacion\n    nombre: Socialización del sitio web\n"
+    number = text.count("\n  - id: ") + 1  # the appended action, counted from 1
+    text += (f"  - id: jornadas\n    nombre: Socialización del sitio web\n"
              f"    tipos: {tipos}\n")
     if tipos_evento:
         text += f"    tipos_evento: {tipos_evento}\n"
@@ -151,7 +152,7 @@ def test_plan_accepts_eventos_and_checks_tipos_evento(content_copy, tipos, tipos
     plan.write_text(text, encoding="utf-8")
     site = check_content(content_copy, today=HASTA, use_cache=False)
     assert [str(problem) for problem in site.problems] == [
-        message.format(line=line) for message in expected]
+        message.format(line=line, number=number) for message in expected]
 
 
 def test_from_git_to_rows_an_event_committed_later_counts_on_its_own_day(tmp_path):

@@ -15,7 +15,7 @@ SCHEMA_FILES = sorted(SCHEMAS_DIR.glob("*.schema.json"))
 DESIGN_FIELDS = {
     "entidad": "nombre nit departamento municipio direccion telefono horario correo_contacto "
                "correo_notificaciones_judiciales dominio lema escudo linea_gratuita "
-               "linea_anticorrupcion redes",
+               "linea_anticorrupcion redes administracion",
     "oficinas": "oficinas",
     "plan": "acciones",
     "transparencia": "items",

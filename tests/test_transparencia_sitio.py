@@ -249,10 +249,13 @@ SAMPLE_FREQUENCIES = {
     "Noticias": "Mensual", "Páginas institucionales": "Mensual", "Contratación": "Mensual",
     "Trámites": "Semestral", "Eventos": WHEN,
 }
+# Events count for empalme (every office, once a year: Anual) and for socialización
+# (despacho, twice a year: Semestral, the more frequent of its two).
+SAMPLE_EVENT_FREQUENCIES = {"despacho": "Semestral", "gobierno": "Anual", "juridica": "Anual"}
 SAMPLE_ITEM_FREQUENCIES = {
     "1.1": "Mensual", "1.4": WHEN, "1.6": "Mensual", "1.8": "Mensual", "1.10": "Mensual",
-    "1.11": WHEN, "1.13": "Mensual",
-    "2.1": "Mensual", "3.2": "Mensual", "3.3": "Mensual", "4.3": "Mensual",
+    "1.11": "Semestral", "1.13": "Mensual",  # 1.11: the events, socialización's target
+    "2.1": "Mensual", "3.2": "Mensual", "3.3": "Mensual", "4.3": "Mensual", "4.5": WHEN,
     "5.1": "Semestral", "5.2": "Semestral", "5.3": "Semestral", "5.4": "Semestral",
     "6.1": "Mensual", "6.6": "Mensual", "6.7": "Mensual", "7.1.3": WHEN, "7.2": WHEN,
     "10.1": "Mensual",
@@ -271,7 +274,9 @@ def test_the_esquema_of_the_sample_rows_and_frequencies(sample_site):
         (sample_site.output / "transparencia/esquema-de-publicacion.csv").read_text())[1:]
     names = {office["id"]: office["nombre"] for office in check_content(
         ROOT / "content", use_cache=False).oficinas}
-    expected = [(f"{kind}: {names[office]}", SAMPLE_FREQUENCIES[kind], f"/oficinas/{office}/")
+    expected = [(f"{kind}: {names[office]}",
+                 SAMPLE_EVENT_FREQUENCIES.get(office, SAMPLE_FREQUENCIES[kind])
+                 if kind == "Eventos" else SAMPLE_FREQUENCIES[kind], f"/oficinas/{office}/")
                 for kind, offices in SAMPLE_OFFICE_KINDS.items() for office in offices]
     is_item = re.compile(r"[0-9]+(\.[0-9]+)+ ")
     kind_rows = [(row[0], row[5], row[6]) for row in found if not is_item.match(row[0])]
@@ -359,7 +364,7 @@ def test_with_sixty_offices_the_esquema_paginates_within_budget(tmp_path):
     build_site(content, site.output, PREVIEW_SETTINGS)
     csv_rows = esquema_csv_rows(
         (site.output / "transparencia/esquema-de-publicacion.csv").read_text())[1:]
-    assert len(csv_rows) == 20 + 3 * 54 + 21  # the sample's kind rows, 3 per new office, items
+    assert len(csv_rows) == 20 + 3 * 54 + 22  # the sample's kind rows, 3 per new office, items
     url, shown, pages = "/transparencia/esquema-de-publicacion/", [], 0
     while url:
         pages += 1

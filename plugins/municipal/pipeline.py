@@ -25,6 +25,7 @@ from .indicators.compliance import build_time, cutoff
 from .indicators.page import CumplimientoGenerator
 from .opendata.jsonld import FILTERS as JSONLD_FILTERS
 from .opendata.page import DatosGenerator
+from .outreach.handover_page import InformeEmpalmeGenerator
 from .publishing.server_config import write_htaccess
 from .site.agenda import AGENDA_TODAY, EventosGenerator
 from .site.contents import Oficina, by_order_then_slug, newest_first
@@ -70,8 +71,8 @@ def validate_and_list_generators(pelican):
     # before SiteMapGenerator (the site map lists its pages).
     generators = [NewsImagesGenerator, TramitesGenerator, ContratosGenerator, EventosGenerator,
                   OficinasGenerator, CumplimientoGenerator, TransparenciaGenerator,
-                  SearchPageGenerator, ErrorPageGenerator, RobotsGenerator, DatosGenerator,
-                  SiteMapGenerator]
+                  InformeEmpalmeGenerator, SearchPageGenerator, ErrorPageGenerator,
+                  RobotsGenerator, DatosGenerator, SiteMapGenerator]
     if pelican.settings.get("EDITOR_WEB"):
         generators.append(AdminGenerator)  # /admin/, only when the web editor is enabled
     return generators

@@ -19,7 +19,7 @@ from .yaml_loader import YamlDocument
 
 RESERVED_PAGE_SLUGS = frozenset({
     *KIND_EXTENSIONS, "oficinas", "cumplimiento", "adjuntos", "theme", "feeds",
-    "transparencia", "mapa-del-sitio",
+    "transparencia", "mapa-del-sitio", "informe-de-empalme",
 })
 """Top-level folders of the built site that an institutional page cannot take."""
 
@@ -46,6 +46,7 @@ def cross_file_problems(inputs: SiteInputs) -> Iterator[Finding]:
     if offices:
         yield from _office_folders(inputs, offices)
         yield from _plan_offices(inputs, offices)
+    yield from _vigencias_in_term(inputs)
     yield from _unique_slugs(inputs)
     yield from _reserved_page_slugs(inputs)
     yield from _unique_referencias(inputs)
@@ -141,6 +142,30 @@ def _plan_offices(inputs: SiteInputs, offices: list[str]) -> Iterator[Finding]:
                 yield "plan.yml", plan.line_of(path), field_name(path), (
                     f'"{office}" no es una oficina de oficinas.yml; use una de: '
                     f"{', '.join(offices)}" + _near(office, offices)
+                )
+
+
+def _vigencias_in_term(inputs: SiteInputs) -> Iterator[Finding]:
+    """With a term of office in entidad.yml, an action is evaluated only in its years."""
+    entidad = inputs.site_documents.get("entidad.yml")
+    term = entidad.data.get("administracion") if entidad and isinstance(entidad.data, dict) \
+        else None
+    if not isinstance(term, dict) or inputs.site_reports.get("entidad.yml", FileReport()).problems:
+        return
+    desde, hasta = term.get("desde"), term.get("hasta")
+    if not (isinstance(desde, str) and isinstance(hasta, str)):
+        return
+    first, last = int(desde[:4]), int(hasta[:4])
+    plan = inputs.site_documents.get("plan.yml")
+    for index, action in _items(inputs, "plan.yml", "acciones"):
+        vigencias = action.get("vigencias")
+        for position, year in enumerate(vigencias if isinstance(vigencias, list) else []):
+            if isinstance(year, int) and not isinstance(year, bool) \
+                    and not first <= year <= last:
+                path = ("acciones", index, "vigencias", position)
+                yield "plan.yml", plan.line_of(path), field_name(path), (
+                    f"{year} está fuera del período de gobierno de entidad.yml "
+                    f"({desde} a {hasta}); use un año entre {first} y {last}"
                 )
 
 

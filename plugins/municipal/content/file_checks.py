@@ -286,11 +286,36 @@ def _list(value) -> list:
     return value if isinstance(value, list) else []
 
 
+MEASURED_BY_HISTORY = "historial"
+"""The default `medicion`: updates counted from git history (DESIGN.md §5)."""
+HISTORY_ONLY_FIELDS = ("tipos", "meta_anual")
+
+
 def _check_plan(report: FileReport, relpath: str, document: YamlDocument) -> None:
-    """tipos_evento narrows which events count: it means nothing without eventos in tipos."""
+    """What each `medicion` needs (DESIGN.md §3, §5.1), and tipos_evento only with eventos."""
     acciones = _mapping(document).get("acciones")
     for index, accion in enumerate(_list(acciones)):
-        if not isinstance(accion, dict) or "tipos_evento" not in accion:
+        if not isinstance(accion, dict):
+            continue
+        medicion = accion.get("medicion", MEASURED_BY_HISTORY)
+        if medicion == MEASURED_BY_HISTORY:
+            for name in HISTORY_ONLY_FIELDS:
+                if name not in accion:
+                    report.add(document.line_of(("acciones", index)),
+                               field_name(("acciones", index, name)), (
+                        "falta este campo: una acción que se mide por historial (lo normal "
+                        "cuando no se escribe medicion) necesita tipos (las carpetas que "
+                        "cuentan) y meta_anual (cuántas actualizaciones al año)"))
+        elif medicion in ("visitas", "ninguna"):
+            for name in (*HISTORY_ONLY_FIELDS, "tipos_evento"):
+                if name in accion:
+                    path = ("acciones", index, name)
+                    report.add(document.line_of(path), field_name(path), (
+                        f"una acción con medicion: {medicion} no usa {name}; quítelo, o "
+                        "cambie medicion a historial si la acción se mide por "
+                        "actualizaciones"))
+            continue
+        if "tipos_evento" not in accion:
             continue
         tipos = accion.get("tipos")
         if isinstance(tipos, list) and "eventos" not in tipos:
@@ -301,6 +326,20 @@ def _check_plan(report: FileReport, relpath: str, document: YamlDocument) -> Non
             ))
 
 
+def _check_entidad(report: FileReport, relpath: str, document: YamlDocument) -> None:
+    """The term of office ends after it begins."""
+    administracion = _mapping(document).get("administracion")
+    if not isinstance(administracion, dict):
+        return
+    desde, hasta = administracion.get("desde"), administracion.get("hasta")
+    if isinstance(desde, str) and isinstance(hasta, str) and is_date(desde) \
+            and is_date(hasta) and hasta < desde:
+        path = ("administracion", "hasta")
+        report.add(document.line_of(path), field_name(path), (
+            f"el período de gobierno termina ({hasta}) antes de empezar ({desde}); "
+            "revise las fechas desde y hasta"))
+
+
 def _no_rules(report: FileReport, relpath: str, document: YamlDocument) -> None:
     """Site files (entidad, oficinas, plan) have only cross-file rules."""
 
@@ -309,6 +348,7 @@ _FILE_RULES = {
     "noticias": _check_news,
     "eventos": _check_event,
     "plan.yml": _check_plan,
+    "entidad.yml": _check_entidad,
     "paginas": _check_slug_name,
     "tramites": _check_slug_name,
     "contratos": _check_contract,

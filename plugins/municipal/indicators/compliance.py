@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..site.labels import LABELS
-from .computation import compute, periods_of
+from .computation import EVENTS, HISTORY, UNMEASURED, VISITS, compute, periods_of
 from .history import GIT, History, read_history
 
 STATE_LABELS = LABELS["estado_indicador"]
@@ -59,14 +59,36 @@ def indicators_of(content_dir: Path, plan: dict, office_ids: list[str], timezone
     return compute(history, plan.get("acciones", []), office_ids, hasta), history.reason
 
 
+PERIOD_NAMES = {12: ("mes", "meses"), 6: ("bimestre", "bimestres"),
+                4: ("trimestre", "trimestres"), 3: ("cuatrimestre", "cuatrimestres"),
+                2: ("semestre", "semestres"), 1: ("año", "años")}
+
+
 @dataclass
 class ActionView:
     accion: dict
     rows: list[tuple[str, dict]]  # (office name, row) of the cut-off year
 
     @property
+    def medicion(self) -> str:
+        return self.accion.get("medicion", HISTORY)
+
+    @property
     def complying(self) -> int:
         return sum(1 for _, row in self.rows if row["estado"] == "cumple")
+
+    @property
+    def by_events(self) -> bool:
+        """Measured by jornadas only (socialización, empalme): said so in its summary."""
+        return self.accion.get("tipos") == [EVENTS]
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
 @dataclass
@@ -102,6 +124,57 @@ class Compliance:
         return (f"{json.dumps(self.document, sort_keys=True)}:{self.reason}:"
                 f"{json.dumps(months, sort_keys=True)}")
 
+    def action_summary(self, view: ActionView) -> str:
+        """One plain Spanish line per action of the plan, after its name."""
+        if view.medicion == UNMEASURED:
+            return "no se mide desde el sitio"
+        if view.medicion == VISITS:
+            return self._visits_summary()
+        if not view.rows:
+            vigencias = view.accion.get("vigencias")
+            if vigencias and self.hasta.year not in vigencias:
+                return "se evalúa en " + " y ".join(str(each) for each in sorted(vigencias))
+            return "sin cifras por ahora"
+        return self._rows_summary(view)
+
+    def _visits_summary(self) -> str:
+        if not self.visits:
+            return "aún no hay cifras de visitas del sitio"
+        month = self.visits.months[-1]
+        return (f"{_number(month['visitas'])} "
+                f"{_plural(month['visitas'], 'visita', 'visitas')} en {self.visits.last}")
+
+    def _rows_summary(self, view: ActionView) -> str:
+        meta, year = view.accion["meta_anual"], self.hasta.year
+        one, many = PERIOD_NAMES[meta]
+        count = len(view.rows)
+        if view.by_events and count == 1:
+            row = view.rows[0][1]
+            if not row["periodos_esperados"]:
+                return (f"ninguna jornada todavía en {year}; el {one} en curso cuenta cuando "
+                        f"la tenga (meta: una jornada por {one})")
+            return (f"{row['periodos_cumplidos']} de {row['periodos_esperados']} "
+                    f"{_plural(row['periodos_esperados'], one, many)} de {year} con jornada "
+                    f"(meta: una jornada por {one})")
+        if view.by_events and all(row["estado"] == "sin_datos" for _, row in view.rows):
+            return (f"ninguna de las {count} dependencias tiene todavía su jornada de {year}"
+                    f" (meta: una jornada por {one})")
+        if view.by_events:
+            return (f"{view.complying} de {count} {_plural(count, 'dependencia', 'dependencias')}"
+                    f" con su jornada al día en {year} (meta: una jornada por {one})")
+        return (f"{view.complying} de {count} "
+                f"{_plural(count, 'dependencia cumple', 'dependencias cumplen')} "
+                f"(meta: {meta} {_plural(meta, 'actualización', 'actualizaciones')} al año)")
+
+    def summary_lines(self) -> list[str]:
+        """"Nombre: cifra" for each action of the plan, in its order."""
+        return [f"{view.accion['nombre']}: {self.action_summary(view)}"
+                for view in self.actions]
+
+    def unmeasured_of_office(self, office: str) -> list[dict]:
+        return [item for item in self.document.get("acciones_sin_medicion", [])
+                if office in item["oficinas"]]
+
     def summary(self) -> str:
         """One line for the home page."""
         if not self.has_figures:
@@ -114,7 +187,7 @@ class Compliance:
     def rows_of_office(self, office: str) -> list[tuple[str, dict]]:
         """(action and target, row of the cut-off year) for each action of the office."""
         names = {accion["id"]: f"{accion['nombre']} (meta: {accion['meta_anual']} al año)"
-                 for accion in self.acciones}
+                 for accion in self.acciones if "meta_anual" in accion}
         return [(names[row["accion"]], row) for row in self.current
                 if row["oficina"] == office]
 
@@ -159,5 +232,8 @@ def terminal_table(document: dict, reason: str) -> str:
     text = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
             for line in lines]
     text.insert(1, "  ".join("-" * width for width in widths))
+    for item in document.get("acciones_sin_medicion", []):
+        text.append(f"Sin medición desde el sitio: {item['accion']} "
+                    f"({', '.join(item['oficinas'])}).")
     text.append(f"Datos hasta {document['hasta']}; historial desde {document['inicio'] or '—'}.")
     return "\n".join(text)

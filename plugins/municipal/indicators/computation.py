@@ -14,6 +14,10 @@ import json
 
 from .history import GIT, History
 
+HISTORY = "historial"
+"""The default `medicion` (DESIGN.md §3): rows from git history and events."""
+UNMEASURED = "ninguna"
+VISITS = "visitas"
 EVENTS = "eventos"
 """The kind whose files count by their own date, not by git history."""
 
@@ -24,8 +28,11 @@ CSV_COLUMNS = ("accion", "oficina", "vigencia", "meta_anual", "periodos_cumplido
 def compute(history: History, acciones: list[dict], office_ids: list[str],
             hasta: datetime.date) -> dict:
     """The whole indicators document, exactly as DESIGN.md §5 prints it."""
-    document = {"hasta": hasta.isoformat(), "fuente": history.source, "inicio": None,
-                "indicadores": []}
+    document = {"hasta": hasta.isoformat(), "fuente": history.source, "inicio": None}
+    unmeasured = unmeasured_actions(acciones, office_ids)
+    if unmeasured:
+        document["acciones_sin_medicion"] = unmeasured
+    document["indicadores"] = []
     if history.source != GIT:
         return document
     updates = [update for update in history.updates
@@ -34,16 +41,31 @@ def compute(history: History, acciones: list[dict], office_ids: list[str],
     document["inicio"] = inicio.isoformat() if inicio else None
     years = range(inicio.year if inicio else hasta.year, hasta.year + 1)
     events = [event for event in history.events if event.date <= hasta]
-    for accion in acciones:
+    for accion in measured_by_history(acciones):
+        action_years = [year for year in years
+                        if year in accion.get("vigencias", [year])]
         for office in responsible_offices(accion, office_ids):
             dates = sorted({update.date for update in updates
                             if update.office == office and update.kind in accion["tipos"]
                             and update.kind != EVENTS}
                            | set(event_dates(accion, office, events)))
-            for year in years:
+            for year in action_years:
                 document["indicadores"].append(
                     row(accion, office, year, dates, inicio=inicio, hasta=hasta))
     return document
+
+
+def measured_by_history(acciones: list[dict]) -> list[dict]:
+    """The actions that have rows: those measured by history (the default)."""
+    return [accion for accion in acciones if accion.get("medicion", HISTORY) == HISTORY]
+
+
+def unmeasured_actions(acciones: list[dict], office_ids: list[str]) -> list[dict]:
+    """`acciones_sin_medicion` (DESIGN.md §5.1): what the site cannot see, listed as such."""
+    return [{"accion": accion["id"], "nombre": accion["nombre"],
+             "oficinas": responsible_offices(accion, office_ids),
+             "indicador": accion.get("indicador")}
+            for accion in acciones if accion.get("medicion") == UNMEASURED]
 
 
 def event_dates(accion: dict, office: str, events: list) -> list[datetime.date]:

@@ -90,6 +90,23 @@ def first_dates(content_dir: Path, timezone: str = "America/Bogota") -> dict[str
     return found
 
 
+def last_dates(content_dir: Path, timezone: str = "America/Bogota") -> dict[str, datetime.date]:
+    """The last date each file under content_dir was added or changed (like first_dates)."""
+    log = _content_log(content_dir)
+    if isinstance(log, History):
+        return {}
+    output, base, _ = log
+    zone = ZoneInfo(timezone)
+    found: dict[str, datetime.date] = {}
+    for chunk in output.split(_COMMIT)[1:]:  # newest first: the first date seen is the last
+        header, _, changes = chunk.partition("\0")
+        date = datetime.datetime.fromtimestamp(int(header.split(" ")[1]), zone).date()
+        for path in _changed_paths(changes.lstrip("\n").split("\0")):
+            if path.startswith(base):
+                found.setdefault(path[len(base):], date)
+    return found
+
+
 def _content_log(content_dir: Path) -> tuple[str, str, git.Repo] | History:
     """The raw `git log` over content_dir, the prefix of its paths and the repository,
     or why there is none."""

@@ -1,1 +1,1 @@
-"""The plan's actions with people: visits, posters, invitations; imports transparency and below."""
+"""Outreach: visits, posters, invitations, the handover report; imports transparency and below."""

@@ -56,9 +56,8 @@ def always(site: Site) -> bool:
 
 
 # What the site generates, by the `fuente` of res1519.yml. A source listed in the
-# catalogue but not here (informe_de_empalme) is not generated yet: its
-# items stay pendiente. Registering one is one line here (its name, its page's URL
-# setting, the predicate, what it is made of).
+# catalogue but not here is not generated yet: its items stay pendiente. Registering one
+# is one line here (its name, its page's URL setting, the predicate, what it is made of).
 GENERATED_SOURCES: dict[str, GeneratedSource] = {
     "oficinas": GeneratedSource("Directorio de dependencias", "OFICINAS_URL",
                                 lambda site: bool(site.oficinas), "oficinas.yml"),
@@ -70,6 +69,9 @@ GENERATED_SOURCES: dict[str, GeneratedSource] = {
     "rendicion_de_cuentas": GeneratedSource("Rendición de cuentas", "EVENTOS_URL",
                                             has_event_of_type("rendicion_de_cuentas"),
                                             "eventos"),
+    "informe_de_empalme": GeneratedSource("Informe de empalme", "INFORME_EMPALME_URL",
+                                          lambda site: "administracion" in site.entidad,
+                                          "entidad.yml"),
     "datos_abiertos": GeneratedSource("Datos abiertos", "DATOS_URL", always, "entidad.yml"),
     "esquema_de_publicacion": GeneratedSource("Esquema de publicación de la información",
                                               "TRANSPARENCIA_ESQUEMA_URL", always, "plan.yml"),
