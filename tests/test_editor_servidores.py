@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 from navegador import new_context
+from playwright.sync_api import Error as PlaywrightError
 from servidores import (
     SERVERS,
     fetch,
@@ -61,13 +62,15 @@ EDITOR_POLICY = (
     "frame-ancestors 'none'")
 NOINDEX = "noindex, nofollow"
 ADMIN_PATHS = ["/admin/", "/admin/index.html", "/admin/config.yml", "/admin/decap-cms.js"]
-OTHER_PATHS = ["/", "/tramites/", "/no-existe/", "/administracion/", "/adjuntos/"]
+# /administracion.txt: an address that only starts like the editor's (made by the fixture).
+OTHER_PATHS = ["/", "/tramites/", "/no-existe/", "/administracion.txt", "/adjuntos/"]
 
 
 @pytest.fixture(scope="module")
 def sitio_con_editor():
     """The sample site built for production with the web editor on BACKEND."""
     with production_build({"EDITOR_WEB": {"backend": BACKEND}}) as site:
+        (site.output / "administracion.txt").write_text("No es el editor.\n")
         yield site
 
 
@@ -145,7 +148,11 @@ def test_decap_boots_under_its_policy_and_citizen_pages_still_run_no_script(
         response = page.goto(f"{servidor_con_editor}/admin/")
         assert response is not None and response.status == 200
         # The login screen appears only once Decap has read and checked config.yml.
-        page.get_by_role("button", name="Iniciar sesión con GitLab").wait_for(timeout=30_000)
+        try:
+            page.get_by_role("button", name="Iniciar sesión con GitLab").wait_for()
+        except PlaywrightError:
+            pytest.fail(f"Decap no llegó a su pantalla de inicio de sesión; violaciones de la "
+                        f"CSP: {page.evaluate('window.violaciones')}", pytrace=False)
         assert page.evaluate("window.violaciones") == []
         refused = [text for text in console if "Content Security Policy" in text]
         assert refused == [], "\n".join(refused)
