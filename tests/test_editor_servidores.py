@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 from navegador import new_context
+from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 from servidores import (
     SERVERS,
@@ -128,8 +129,75 @@ INJECTED = (b"<script>window.inyectado = true;</script>"
             b'<script src="/admin/decap-cms.js"></script>')
 
 
-def test_decap_boots_under_its_policy_and_citizen_pages_still_run_no_script(
-        navegador, servidor_con_editor):
+def with_test_backend(route) -> None:
+    """The built config.yml, with Decap's in-memory "test-repo" backend for the forge's."""
+    answer = route.fetch()
+    config = yaml.safe_load(answer.text())
+    config["backend"] = {"name": "test-repo"}
+    route.fulfill(response=answer, body=yaml.safe_dump(config, allow_unicode=True))
+
+
+def reach_the_login_screen(context, base: str):
+    """/admin/ as the server sends it: Decap must draw its login screen, no violation."""
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    response = page.goto(f"{base}/admin/")
+    assert response is not None and response.status == 200
+    # The login screen appears only once Decap has read and checked config.yml.
+    try:
+        page.get_by_role("button", name="Iniciar sesión con GitLab").wait_for()
+    except PlaywrightError:
+        pytest.fail(f"Decap no llegó a su pantalla de inicio de sesión; violaciones de la "
+                    f"CSP: {page.evaluate('window.violaciones')}", pytrace=False)
+    assert page.evaluate("window.violaciones") == []
+    refused = [text for text in console if "Content Security Policy" in text]
+    assert refused == [], "\n".join(refused)
+    return page
+
+
+def write_news_with_a_photo(page, base: str, photo: Path) -> None:
+    """Past the login screen, with Decap's in-memory test backend in place of the forge
+    (which cannot be reached from here), under the policy the server sends with /admin/."""
+    page.route(f"{base}/admin/config.yml", with_test_backend)
+    page.goto(f"{base}/admin/#/collections/noticias-gobierno/new")
+    page.reload()  # the bundle comes from the browser's cache, config.yml changed
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.locator("[id^=titulo-field]").fill("Jornada de vacunación")
+    page.locator("[contenteditable=true]").first.click()
+    page.keyboard.type("Lleve el carné de vacunación.")
+    page.get_by_role("button", name="Elige una imagen").click()
+    page.locator("input[type=file]").set_input_files(photo)
+    page.get_by_role("button", name="Confirmar selección").click()
+    preview = page.locator("img[src^='blob:']").first  # the photo, shown before it is saved
+    preview.wait_for()
+    assert preview.evaluate("(image) => image.complete && image.naturalWidth") == 64
+    assert page.evaluate("window.violaciones") == []
+
+
+def run_injected_scripts_on_a_citizen_page(context, base: str) -> None:
+    """Neither an inline script nor the editor's own bundle may run on a citizen page."""
+    page = context.new_page()
+    url = f"{base}/tramites/"
+
+    def inject(route):
+        answer = route.fetch()
+        route.fulfill(response=answer,
+                      body=answer.body().replace(b"</head>", INJECTED + b"</head>", 1))
+
+    page.route(url, inject)
+    page.goto(url)
+    page.wait_for_function("window.violaciones.length >= 2")
+    assert page.evaluate("window.inyectado") is None
+    assert page.evaluate("typeof window.CMS") == "undefined"
+    directives = sorted(directive for directive, _ in page.evaluate("window.violaciones"))
+    assert directives == ["script-src-elem", "script-src-elem"], directives
+
+
+def test_decap_boots_and_edits_under_its_policy_and_citizen_pages_still_run_no_script(
+        navegador, servidor_con_editor, tmp_path):
+    photo = tmp_path / "foto.jpg"
+    Image.new("RGB", (64, 48), (30, 120, 60)).save(photo)
     outside: list[str] = []
 
     def only_this_computer(route):
@@ -142,38 +210,9 @@ def test_decap_boots_under_its_policy_and_citizen_pages_still_run_no_script(
     with new_context(navegador) as context:
         context.route("**/*", only_this_computer)
         context.add_init_script(RECORD_VIOLATIONS)  # Playwright's own scripts bypass the CSP
-        page = context.new_page()
-        console: list[str] = []
-        page.on("console", lambda message: console.append(message.text))
-        response = page.goto(f"{servidor_con_editor}/admin/")
-        assert response is not None and response.status == 200
-        # The login screen appears only once Decap has read and checked config.yml.
-        try:
-            page.get_by_role("button", name="Iniciar sesión con GitLab").wait_for()
-        except PlaywrightError:
-            pytest.fail(f"Decap no llegó a su pantalla de inicio de sesión; violaciones de la "
-                        f"CSP: {page.evaluate('window.violaciones')}", pytrace=False)
-        assert page.evaluate("window.violaciones") == []
-        refused = [text for text in console if "Content Security Policy" in text]
-        assert refused == [], "\n".join(refused)
-
-        # A citizen page of the same site: neither an inline script nor the editor's own
-        # bundle may run there.
-        citizen = context.new_page()
-        url = f"{servidor_con_editor}/tramites/"
-
-        def inject(route):
-            answer = route.fetch()
-            route.fulfill(response=answer,
-                          body=answer.body().replace(b"</head>", INJECTED + b"</head>", 1))
-
-        citizen.route(url, inject)
-        citizen.goto(url)
-        citizen.wait_for_function("window.violaciones.length >= 2")
-        assert citizen.evaluate("window.inyectado") is None
-        assert citizen.evaluate("typeof window.CMS") == "undefined"
-        directives = sorted(directive for directive, _ in citizen.evaluate("window.violaciones"))
-        assert directives == ["script-src-elem", "script-src-elem"], directives
+        page = reach_the_login_screen(context, servidor_con_editor)
+        write_news_with_a_photo(page, servidor_con_editor, photo)
+        run_injected_scripts_on_a_citizen_page(context, servidor_con_editor)
     assert outside == [], f"el editor intentó salir de este computador: {outside}"
 
 
