@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -129,6 +130,20 @@ INJECTED = (b"<script>window.inyectado = true;</script>"
             b'<script src="/admin/decap-cms.js"></script>')
 
 
+DRAFT_KEY = "backup.noticias-gobierno"  # Decap's copy of a new entry, in IndexedDB
+DRAFT_KEPT_OR_REFUSED = """(key) => window.violaciones.length > 0 || new Promise((resolve) => {
+  const open = indexedDB.open('localforage');
+  open.onerror = () => resolve(false);
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains('keyvaluepairs')) return resolve(false);
+    const get = db.transaction('keyvaluepairs').objectStore('keyvaluepairs').get(key);
+    get.onerror = () => resolve(false);
+    get.onsuccess = () => resolve((get.result?.mediaFiles ?? []).length > 0);
+  };
+})"""
+
+
 def with_test_backend(route) -> None:
     """The built config.yml, with Decap's in-memory "test-repo" backend for the forge's."""
     answer = route.fetch()
@@ -172,6 +187,12 @@ def write_news_with_a_photo(page, base: str, photo: Path) -> None:
     preview = page.locator("img[src^='blob:']").first  # the photo, shown before it is saved
     preview.wait_for()
     assert preview.evaluate("(image) => image.complete && image.naturalWidth") == 64
+    # Decap keeps a copy of the unsaved entry, photo included, to offer it back after a
+    # crash; it reads the photo back from its blob: address to do so.
+    deadline = time.monotonic() + 20
+    while not page.evaluate(DRAFT_KEPT_OR_REFUSED, DRAFT_KEY):  # evaluate awaits the promise
+        assert time.monotonic() < deadline, "Decap no guardó su copia de la entrada con la foto"
+        page.wait_for_timeout(200)
     assert page.evaluate("window.violaciones") == []
 
 
