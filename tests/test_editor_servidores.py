@@ -1,13 +1,15 @@
 """The web editor on the published site (issue 15, follow-up): /admin/ under our own servers.
 
 With EDITOR_WEB, the server configs give /admin/ alone the Content-Security-Policy Decap CMS
-needs (its scripts and eval, its run-time styles, uploads as data: and blob:, the forge's
-API), keep it out of search engines, and leave every other path as it was; without it they
-say nothing about /admin/. Checked on a real nginx and a real Apache serving one production
-build with a GitLab of its own as backend: the expected policy is written here by hand from
-the backend setting. The forge's host ends in .invalid (RFC 2606) and Chromium resolves no
-name (tests/navegador.py): nothing leaves the machine, and the test also refuses any request
-to another host.
+needs (its scripts and eval, its run-time styles, data: and blob: images, blob: and the
+forge's API to fetch), keep it out of search engines, and leave every other path as it was;
+without it they say nothing about /admin/. Checked on a real nginx and a real Apache serving
+one production build with a GitLab of its own as backend: the expected policy is written here
+by hand from the backend setting. In Chromium, Decap reaches its login screen, and (with its
+in-memory test backend in place of the forge) writes a news item with a photo, with no
+violation; a citizen page still runs no script. The forge's host ends in .invalid (RFC 2606)
+and Chromium resolves no name (tests/navegador.py): nothing leaves the machine, and the test
+also refuses any request to another host.
 """
 
 from __future__ import annotations
