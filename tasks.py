@@ -42,7 +42,7 @@ from municipal.content.messages import suggestion  # noqa: E402
 from municipal.content.model import site_url  # noqa: E402
 from municipal.content.validation import InvalidContent, check_content, report  # noqa: E402
 from municipal.content.yaml_loader import SourceError, parse_yaml, read_text  # noqa: E402
-from municipal.editor.admin import EditorUnavailable  # noqa: E402
+from municipal.editor.admin import EditorUnavailable, built_backend  # noqa: E402
 from municipal.editor.local import (  # noqa: E402
     refresh_local_config,
     start_local_backend,
@@ -306,14 +306,19 @@ def revertir(c):
 )
 def configuracion_nginx(c, contenido=DEFAULT_CONTENT, salida=DEFAULT_OUTPUT,
                         raiz=None):
-    """Imprime el bloque server de nginx para el sitio construido (con el hash de su CSS)."""
+    """Imprime el bloque server de nginx para el sitio construido (con el hash de su CSS y,
+    si el sitio tiene editor web, la política de /admin/)."""
     hashes = style_hashes(ROOT / salida)
     if not hashes:
         raise Exit(f"No hay páginas en {salida}/: ejecute antes invoke construir --produccion",
                    code=1)
+    try:
+        backend = built_backend(ROOT / salida)
+    except EditorUnavailable as error:
+        raise Exit(f"Error: {error}.", code=1) from None
     dominio = site_url(ROOT / contenido).removeprefix("https://") or "example.gov.co"
     raiz = Path(raiz) if raiz else Path("/var/www") / dominio / "current"
-    print(nginx_conf(hashes, raiz, dominio), end="")
+    print(nginx_conf(hashes, raiz, dominio, editor_backend=backend), end="")
 
 
 @task(

@@ -45,23 +45,31 @@ SERVERS = ("nginx", "apache")
 # --- The production build --------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def sitio_publicado() -> Iterator[BuiltSite]:
-    """The sample site built for production, readable by every user, with its .htaccess."""
+@contextmanager
+def production_build(overrides: dict | None = None) -> Iterator[BuiltSite]:
+    """The sample site built for production (with these settings changed), readable by
+    every user, with its .htaccess; removed afterwards."""
     # pytest's temporary folders are private to their owner; Apache's workers are www-data.
     folder = Path(tempfile.mkdtemp(prefix="chitaga-publicado-"))
     try:
         folder.chmod(0o755)
         output = folder / "output"
-        build_site(SAMPLE_CONTENT, output, PUBLISH_SETTINGS)
+        build_site(SAMPLE_CONTENT, output, PUBLISH_SETTINGS, overrides)
         assert any(output.rglob("*.html.br")) and any(output.rglob("*.html.gz")), (
             f"la construcción de producción ({PUBLISH_SETTINGS.name}) no dejó archivos "
             ".br y .gz junto a las páginas: ¿se quitó pelican-precompress?")
         assert (output / HTACCESS).is_file(), f"la construcción no escribió {HTACCESS}"
-        (output / DEPLOY_MANIFEST).write_text('{"index.html": "manifiesto privado"}\n')
         yield BuiltSite(output)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sitio_publicado() -> Iterator[BuiltSite]:
+    """The sample site built for production, readable by every user, with its .htaccess."""
+    with production_build() as site:
+        (site.output / DEPLOY_MANIFEST).write_text('{"index.html": "manifiesto privado"}\n')
+        yield site
 
 
 @pytest.fixture(scope="session", params=SERVERS)
@@ -162,19 +170,26 @@ def nginx_binary() -> Path:
     return nginx
 
 
-@pytest.fixture(scope="session")
-def nginx_publicado(sitio_publicado, tmp_path_factory) -> Iterator[str]:
-    """Base URL of an nginx serving the production build with deploy/nginx.conf.plantilla."""
+@contextmanager
+def serving_with_nginx(output: Path, prefix: Path, **conf_options) -> Iterator[str]:
+    """nginx serving a production build with deploy/nginx.conf.plantilla; yields its URL.
+    `conf_options` go to nginx_conf (editor_backend, for a site with the web editor)."""
     nginx = nginx_binary()
-    prefix = tmp_path_factory.mktemp("nginx-publicado")
     port = free_port()
-    output = sitio_publicado.output
     conf = nginx_prefix(prefix, nginx_conf(style_hashes(output), output, "localhost",
-                                           local_port=port))
+                                           local_port=port, **conf_options))
     log = prefix / "error.log"
     command = [str(nginx), "-p", str(prefix), "-c", str(conf), "-e", str(log),
                "-g", "daemon off;"]
     with running("nginx", command, port, log) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def nginx_publicado(sitio_publicado, tmp_path_factory) -> Iterator[str]:
+    """Base URL of an nginx serving the production build with deploy/nginx.conf.plantilla."""
+    with serving_with_nginx(sitio_publicado.output,
+                            tmp_path_factory.mktemp("nginx-publicado")) as url:
         yield url
 
 
@@ -243,16 +258,23 @@ def apache_env(prefix: Path) -> dict[str, str]:
             "APACHE_RUN_USER": "www-data", "APACHE_RUN_GROUP": "www-data", "LANG": "C"}
 
 
-@pytest.fixture(scope="session")
-def apache_publicado(sitio_publicado, tmp_path_factory) -> Iterator[str]:
-    """Base URL of an Apache serving the production build through its own .htaccess."""
+@contextmanager
+def serving_with_apache(output: Path, prefix: Path) -> Iterator[str]:
+    """Apache serving a production build through its own .htaccess; yields its URL."""
     apache = apache_binary()
-    prefix = tmp_path_factory.mktemp("apache-publicado")
     port = free_port()
     conf = prefix / "apache2.conf"
-    conf.write_text(apache_conf(prefix, sitio_publicado.output, port), encoding="utf-8")
+    conf.write_text(apache_conf(prefix, output, port), encoding="utf-8")
     env = apache_env(prefix)
     log = prefix / "error.log"
     with running("Apache", [str(apache), "-f", str(conf), "-DFOREGROUND"], port, log,
                  env=env) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def apache_publicado(sitio_publicado, tmp_path_factory) -> Iterator[str]:
+    """Base URL of an Apache serving the production build through its own .htaccess."""
+    with serving_with_apache(sitio_publicado.output,
+                             tmp_path_factory.mktemp("apache-publicado")) as url:
         yield url

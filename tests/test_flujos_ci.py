@@ -72,3 +72,23 @@ def test_gitlab_ci_publishes_on_main_and_schedules_with_full_history_after_the_t
     assert publish["script"][-1] == ".venv/bin/invoke publicar"
     sources = " ".join(rule["if"] for rule in ci["workflow"]["rules"])
     assert '"schedule"' in sources
+
+
+NPM_CI = "npm ci --silent --ignore-scripts --no-audit --no-fund"
+
+
+def test_both_ci_publishers_install_the_web_editor_before_building():
+    """With EDITOR_WEB the build copies Decap CMS from node_modules/ (README, «Editor web»):
+    the publishing job runs `npm ci` itself, on a machine that has npm, before publishing."""
+    steps = yaml.safe_load(GITHUB_WORKFLOW.read_text())["jobs"]["publicar"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    publish = next(i for i, run in enumerate(runs) if "invoke publicar" in run)
+    install = next(i for i, run in enumerate(runs) if NPM_CI in run)
+    assert install < publish
+    assert steps[install].get("if") == steps[publish].get("if")  # on main, like publishing
+    assert "apt-get install" in runs[install] and " npm" in runs[install]
+
+    script = yaml.safe_load(GITLAB_CI.read_text())["publicar"]["script"]
+    apt = next(i for i, line in enumerate(script) if "apt-get install" in line)
+    assert "nodejs npm" in script[apt]
+    assert apt < script.index(NPM_CI) < script.index(".venv/bin/invoke publicar")

@@ -20,6 +20,7 @@ from pelican import signals
 
 from .content.validation import InvalidContent, check_content
 from .editor.admin import AdminGenerator
+from .editor.config import check_backend
 from .editor.links import editor_filters
 from .indicators.compliance import build_time, cutoff
 from .indicators.page import CumplimientoGenerator
@@ -111,13 +112,16 @@ def _disconnect_plugins_of_earlier_builds(sitemap) -> None:
 
 
 def write_server_files(pelican):
-    """The Apache .htaccess, with the CSP hash of the inline CSS just written.
+    """The Apache .htaccess, with the CSP hash of the inline CSS just written, and the
+    editor's own policy for /admin/ when the site has it (AdminGenerator has already
+    refused a bad EDITOR_WEB).
 
     Only for the public site: a local preview is not served by Apache, and the
     hash needs every page read back.
     """
     if not pelican.settings["RELATIVE_URLS"]:
-        write_htaccess(Path(pelican.output_path))
+        editor = pelican.settings.get("EDITOR_WEB")
+        write_htaccess(Path(pelican.output_path), check_backend(editor) if editor else None)
 
 
 def build_search_index(pelican):

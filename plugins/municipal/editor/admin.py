@@ -13,6 +13,7 @@ import shutil
 from html import escape
 from pathlib import Path
 
+import yaml
 from pelican.generators import Generator
 
 from ..content.model import site_url
@@ -75,6 +76,22 @@ def write_editor(target: Path, config: dict, title: str,
             # mtime=0: the same bundle gives the same bytes in every build.
             (target / f"{path.name}.gz").write_bytes(
                 gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+
+
+def built_backend(output_dir: Path) -> dict | None:
+    """The forge backend of the /admin/ built in output_dir, or None if the site has no
+    editor; EditorUnavailable if that /admin/ is not a public editor's (invoke editor's)."""
+    config_path = Path(output_dir) / EDITOR_PATH / "config.yml"
+    if not config_path.is_file():
+        return None
+    try:
+        config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+        return check_backend({"backend": config["backend"]})
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError,
+            EditorSettingsError) as error:
+        raise EditorUnavailable(
+            f"{config_path} no es el del editor del sitio publicado ({error}): construya el "
+            "sitio con `invoke construir --produccion` (no con `invoke editor`)") from None
 
 
 class AdminGenerator(Generator):

@@ -15,8 +15,10 @@ plain widget and the validator, which CI runs on every change, guards the rest.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -54,6 +56,18 @@ BACKENDS = ("gitlab", "github", "gitea", "forgejo")
 # Decap's Gitea backend refuses the editorial workflow; every other one has it.
 WITHOUT_WORKFLOW = ("gitea",)
 BODY_FIELD = "body"  # Decap's name for the Markdown below the front matter
+
+# Where Decap 3.16 looks for each forge when EDITOR_WEB does not say
+# (decap-cms-backend-*/src: implementation and AuthenticationPage).
+DEFAULT_API_ROOTS = {"github": "https://api.github.com", "gitlab": "https://gitlab.com/api/v4",
+                     "gitea": "https://try.gitea.io/api/v1"}
+DEFAULT_BASE_URLS = {"gitlab": "https://gitlab.com", "gitea": "https://try.gitea.io"}
+GITHUB_AVATARS = "https://avatars.githubusercontent.com"
+# The forge's addresses end up in the web servers' Content-Security-Policy: a plain
+# https:// host name (and port), nothing a header or a config file could be broken with.
+FORGE_URL = re.compile(
+    r"https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?", re.IGNORECASE)
+FORGE_URL_KEYS = ("base_url", "api_root", "graphql_api_root")
 
 # Which list of labels.py names the codes of an enum, by kind and field path.
 _ENUM_LABELS = {
@@ -134,14 +148,68 @@ def check_backend(value) -> dict:
             raise EditorSettingsError(
                 f"a EDITOR_WEB backend le falta {key} (por ejemplo "
                 f"{'alcaldia/sitio' if key == 'repo' else 'main'})")
-    for key in ("base_url", "api_root", "auth_endpoint", "app_id", "auth_type"):
+    for key in (*FORGE_URL_KEYS, "auth_endpoint", "app_id", "auth_type"):
         if key in backend and not isinstance(backend[key], str):
             raise EditorSettingsError(f"EDITOR_WEB backend.{key} debe ser un texto")
-    for key in ("base_url", "api_root"):
+    for key in FORGE_URL_KEYS:
         if key in backend and not backend[key].startswith("https://"):
             raise EditorSettingsError(
                 f"EDITOR_WEB backend.{key} debe empezar por https:// ({backend[key]!r})")
+        if key in backend and not FORGE_URL.fullmatch(backend[key]):
+            raise EditorSettingsError(
+                f"EDITOR_WEB backend.{key} no es una dirección válida ({backend[key]!r}): "
+                "escríbala como https://servidor/ruta, sin espacios, comillas ni ;")
+    if name == "forgejo" and "api_root" not in backend:
+        raise EditorSettingsError(
+            "a EDITOR_WEB backend le falta api_root: Forgejo lo necesita (por ejemplo "
+            "https://git.chitaga.gov.co/api/v1)")
     return backend
+
+
+@dataclass(frozen=True)
+class ForgeOrigins:
+    """The forge's origins the editor talks to, for the Content-Security-Policy of /admin/."""
+
+    api: tuple[str, ...]  # fetched by the editor: the API and, to log in with PKCE, the token
+    images: tuple[str, ...]  # the signed-in person's avatar
+
+
+def forge_origins(backend: dict) -> ForgeOrigins:
+    """What the browser must reach for this backend (checked by check_backend), by origin.
+
+    Logging in through a window the forge opens or a page it redirects to is navigation,
+    which no policy of /admin/ restricts; what Decap fetches from its own page is listed.
+    """
+    name = backend["name"]
+    api_root = backend.get("api_root") or DEFAULT_API_ROOTS.get(name, "")
+    base_url = backend.get("base_url") or DEFAULT_BASE_URLS.get(name) or _forge_home(api_root)
+    api = [api_root]
+    if name == "gitlab" and backend.get("graphql_api_root"):
+        api.append(backend["graphql_api_root"])
+    # Gitea and Forgejo always sign in with PKCE, GitLab when auth_type says so: the token
+    # comes from a fetch to base_url. (GitHub's OAuth server only opens a window.)
+    if name in ("gitea", "forgejo") or (name == "gitlab" and backend.get("auth_type") == "pkce"):
+        api.append(base_url)
+    if name == "github":  # avatars: github.com's own host; GitHub Enterprise, its server
+        images = [api_root if "api_root" in backend else GITHUB_AVATARS]
+    else:
+        images = [base_url]
+    return ForgeOrigins(_origins(api), _origins(images))
+
+
+def _forge_home(api_root: str) -> str:
+    """https://git.example/api/v1 → https://git.example (what Decap's Forgejo backend does)."""
+    return re.sub(r"/api/[^/]+/?$", "", api_root)
+
+
+def _origins(urls: list[str]) -> tuple[str, ...]:
+    found: list[str] = []
+    for url in urls:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        if origin not in found:
+            found.append(origin)
+    return tuple(found)
 
 
 def _load_schema(schemas_dir: Path, kind: Kind) -> dict:
