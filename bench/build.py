@@ -5,8 +5,9 @@
 
 For each N, generates a content folder with bench/synthetic.py (60 % news,
 10 % trámites, 30 % contracts, plus the sample's pages, events and transparency
-index; with a git history of C commits, one per item by default), converts the same items to plain Markdown, and times, each build
-in its own process and its own temporary folder:
+index; with a git history of C commits, one per item by default), converts the
+same items to plain Markdown, and times, each build in its own process and its
+own temporary folder:
 
   a   plain Pelican 4.12: every item as a Markdown article (Title:/Date:/Category:
       header, trámites and contracts written out as Markdown), the settings of
