@@ -6,6 +6,7 @@ folder exactly as it was and no temporary folder behind.
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import hashlib
 import logging
@@ -370,12 +371,44 @@ def _make_errors_fatal() -> None:
 
 
 def _replace_folder(new: Path, target: Path) -> None:
+    """Put the new site in place of the old one in a single step where the system allows it.
+
+    With two renames, a SIGKILL between them (it cannot be ignored) would leave no output
+    folder at all, and the next build would delete the old site as a dead build's
+    leftover. Swapping both folders at once (Linux's renameat2 RENAME_EXCHANGE) leaves at
+    every instant either the old site or the new one in place.
+    """
+    if target.is_dir() and _exchange(new, target):
+        _delete_in_background(new)  # the folder that held the new site now holds the old one
+        return
     previous = target.parent / f".{target.name}-anterior-{os.getpid()}"
     if target.exists():
         os.rename(target, previous)
     os.rename(new, target)
     if previous.exists():
         _delete_in_background(previous)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically; False if this system or file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not Linux, or a C library older than glibc 2.28
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                 _RENAME_EXCHANGE) == 0:
+        return True
+    number = ctypes.get_errno()
+    if number in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
+        return False  # unsupported here: the two renames below
+    raise OSError(number, os.strerror(number), str(second))
 
 
 def _delete_in_background(folder: Path) -> None:
