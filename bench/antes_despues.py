@@ -7,8 +7,9 @@ Writes the code of `--antes` (git archive) into a temporary folder, generates N 
 items with a history of one commit per item (bench/synthetic.py) and copies that repository
 twice, one per version (each keeps its own .cache/). Then, each build in its own process:
 (b) a cold build with each version; and, `--rondas` times, one news item changed and
-committed in both copies, rebuilt (c) with the earlier code and then with this tree's. Prints
-every time, the medians and the ratio después/antes (below 1: faster now).
+committed in both copies, rebuilt (c) with the earlier code and then with this tree's; then
+`--rondas` rebuilds with nothing changed (s). Prints every time, the medians and the ratio
+después/antes (below 1: faster now).
 """
 
 from __future__ import annotations
@@ -82,8 +83,14 @@ def run(folder: Path, before: str, n: int, rounds: int) -> None:
             seconds = timed_build(tree, content, sites[name] / "salida")
             times.setdefault(("c", name), []).append(seconds)
             print(f"(c) {name:<8} ronda {number + 1}: {seconds:6.2f} s", flush=True)
+    for number in range(rounds):
+        for name, tree in trees.items():
+            content = sites[name] / "content"
+            seconds = timed_build(tree, content, sites[name] / "salida")
+            times.setdefault(("s", name), []).append(seconds)
+            print(f"(s) {name:<8} sin cambios, ronda {number + 1}: {seconds:6.2f} s", flush=True)
     print()
-    for variant in ("b", "c"):
+    for variant in ("b", "c", "s"):
         old = statistics.median(times[(variant, "antes")])
         new = statistics.median(times[(variant, "después")])
         print(f"({variant}) mediana antes {old:.2f} s, después {new:.2f} s: "
