@@ -7,7 +7,7 @@ Writes the code of `--antes` (git archive) into a temporary folder, generates N 
 items with a history of one commit per item (bench/synthetic.py) and copies that repository
 twice, one per version (each keeps its own .cache/). Then, each build in its own process:
 (b) a cold build with each version; and, `--rondas` times, one news item changed and
-committed in both copies, rebuilt (c) with the earlier code and then with this tree's; then
+committed in both copies, rebuilt (c) with each version (in turns: the first alternates); then
 `--rondas` rebuilds with nothing changed (s). Prints every time, the medians and the ratio
 después/antes (below 1: faster now).
 """
@@ -44,6 +44,13 @@ def timed_build(tree: Path, content: Path, output: Path) -> float:
     return time.perf_counter() - started
 
 
+def order(trees: dict[str, Path], number: int) -> list[tuple[str, Path]]:
+    """Antes first in odd rounds, después first in even ones: neither always runs second
+    (right after the other's build, while its old output is deleted in the background)."""
+    pairs = list(trees.items())
+    return pairs if number % 2 == 0 else pairs[::-1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -77,14 +84,14 @@ def run(folder: Path, before: str, n: int, rounds: int) -> None:
         times.setdefault(("b", name), []).append(seconds)
         print(f"(b) {name:<8} en frío: {seconds:6.2f} s", flush=True)
     for number in range(rounds):
-        for name, tree in trees.items():
+        for name, tree in order(trees, number):
             content = sites[name] / "content"
             change_one_news(content / news, sites[name], content)
             seconds = timed_build(tree, content, sites[name] / "salida")
             times.setdefault(("c", name), []).append(seconds)
             print(f"(c) {name:<8} ronda {number + 1}: {seconds:6.2f} s", flush=True)
     for number in range(rounds):
-        for name, tree in trees.items():
+        for name, tree in order(trees, number):
             content = sites[name] / "content"
             seconds = timed_build(tree, content, sites[name] / "salida")
             times.setdefault(("s", name), []).append(seconds)

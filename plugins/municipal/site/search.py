@@ -188,38 +188,47 @@ def _same_searchable_pages(previous: Path, output_dir: Path) -> bool:
     exactly as then), or a page written again with the same bytes.
 
     Once one page carries the mark, Pagefind leaves out every page without it, so those
-    (lists, the compliance page...) may change without changing the index.
+    (lists, the compliance page...) may change without changing the index. Stops at the
+    first searchable page that changed (a rebuild after an edit finds one early).
     """
-    old, new = _html_files(previous), _html_files(output_dir)
-    if any(_marked(previous / name) for name in old.keys() - new.keys()):
-        return False  # a searchable page was removed
     searchable = False  # Pagefind indexes every page when none carries the mark
-    for name, key in new.items():
-        if old.get(name) == key:
+    unchanged: list[Path] = []
+    pages: set[str] = set()
+    for path in _html_files(output_dir):
+        name = os.path.relpath(path, output_dir)
+        pages.add(name)
+        before = previous / name
+        if _same_file(path, before):
+            unchanged.append(path)
             continue
-        data = (output_dir / name).read_bytes()
+        data = path.read_bytes()
         if _MARK in data.lower():
-            if name not in old or (previous / name).read_bytes() != data:
+            if not before.is_file() or before.read_bytes() != data:
                 return False  # a searchable page was added or changed
             searchable = True
-    return searchable or any(_marked(output_dir / name)
-                             for name, key in new.items() if old.get(name) == key)
+    for path in _html_files(previous):
+        if os.path.relpath(path, previous) not in pages and _marked(path):
+            return False  # a searchable page was removed
+    return searchable or any(_marked(path) for path in unchanged)
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:
+        return False
 
 
 def _marked(path: Path) -> bool:
     return _MARK in path.read_bytes().lower()  # HTML attribute names ignore case
 
 
-def _html_files(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every .html file under folder, by relative path: (device, inode) of its bytes."""
-    found = {}
+def _html_files(folder: Path):
+    """Every .html file under folder."""
     for top, _, files in os.walk(folder):
         for name in files:
             if name.endswith(".html"):
-                path = os.path.join(top, name)
-                status = os.stat(path)
-                found[os.path.relpath(path, folder)] = (status.st_dev, status.st_ino)
-    return found
+                yield Path(top, name)
 
 
 def _pagefind_version() -> str | None:
