@@ -6,7 +6,9 @@ Builds (with `git fast-import`) a repository of about 2,000 content files and
 5,000 commits spread over five years, then times, in this one run:
 
 1. the one-pass reading the site uses (`history.read_history`: one `git log`);
-2. the naive reading: GitPython's `iter_commits(paths=<file>)` for every file.
+2. the naive reading: GitPython's `iter_commits(paths=<file>)` for every file;
+3. after one more commit, the cached reading (only the new commits, issue 19) against a
+   full reading of the same HEAD.
 
 Prints both times, their ratio and whether both found the same updates.
 Target (DESIGN.md §8): under 1 s for the one-pass reading.
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -101,6 +105,30 @@ def main() -> None:
               f"({len(naive)} actualizaciones)")
         print(f"la lectura en una pasada es ×{naive_seconds / one_pass_seconds:.0f} más rápida; "
               f"mismas actualizaciones: {one_pass == naive}")
+        cached_reading(repository, content)
+
+
+def cached_reading(repository: Path, content: Path) -> None:
+    """3. After one new commit: the cached reading (only OLD..HEAD) against a full one."""
+    path = content / "noticias" / "hacienda" / "nueva.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("Una noticia nueva.\n", encoding="utf-8")
+    environment = {"GIT_AUTHOR_NAME": "Oficina", "GIT_AUTHOR_EMAIL": "o@x.gov.co",
+                   "GIT_COMMITTER_NAME": "Oficina", "GIT_COMMITTER_EMAIL": "o@x.gov.co",
+                   "GIT_CONFIG_NOSYSTEM": "1", "PATH": os.environ["PATH"]}
+    subprocess.run(["git", "add", "-A", "content"], cwd=repository, check=True, env=environment)
+    subprocess.run(["git", "commit", "-q", "-m", "nueva"], cwd=repository, check=True,
+                   env=environment)
+    started = time.perf_counter()
+    cached = read_history(content).updates  # the cache of reading 1 is there
+    cached_seconds = time.perf_counter() - started
+    shutil.rmtree(repository / ".cache")
+    started = time.perf_counter()
+    full = read_history(content).updates
+    full_seconds = time.perf_counter() - started
+    print(f"3. con la caché, tras un commit nuevo: {cached_seconds:7.3f} s; lectura completa del "
+          f"mismo HEAD: {full_seconds:.3f} s; razón {cached_seconds / full_seconds:.2f}; "
+          f"mismas actualizaciones: {cached == full}")
 
 
 if __name__ == "__main__":

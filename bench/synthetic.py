@@ -3,8 +3,8 @@
     .venv/bin/python bench/synthetic.py DEST [--n 1000] [--commits 5000] [--seed 7] [--years 5]
 
 Writes into DEST (a new content folder) the site files of the sample
-(entidad.yml, oficinas.yml, plan.yml, paginas/ and adjuntos/, copied from
-content/) and N generated items spread over the offices of oficinas.yml:
+(entidad.yml, oficinas.yml, plan.yml, transparencia.yml, paginas/, adjuntos/
+and eventos/, copied from content/) and N generated items spread over the offices of oficinas.yml:
 
 - ~60 % news: content/noticias/<oficina>/AAAA-MM-DD-slug.md, 3 to 6 paragraphs
   of Spanish-looking text, some with a subtitle and a list, a table or links;
@@ -49,8 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content"
 END = datetime.date(2026, 10, 31)
 """Last date of the generated content: news are dated on or before it."""
-SITE_FILES = ("entidad.yml", "oficinas.yml", "plan.yml")
-COPIED_FOLDERS = ("paginas", "adjuntos")
+SITE_FILES = ("entidad.yml", "oficinas.yml", "plan.yml", "transparencia.yml")
+COPIED_FOLDERS = ("paginas", "adjuntos", "eventos")
 SHARES = {"noticias": 0.6, "tramites": 0.1, "contratos": 0.3}
 BOGOTA = datetime.timezone(datetime.timedelta(hours=-5))
 

@@ -103,6 +103,7 @@ def test_the_small_benchmark_prints_every_variant():
     assert "(b)/(a) = " in summary
     assert "(c)/(b) = " in summary
     assert "(c)/(d) = " in summary
+    assert "memoria (c)/(b) = " in summary
     assert "nproc" in result.stdout
 
 
@@ -122,3 +123,17 @@ def test_the_small_visits_benchmark_prints_speed_and_memory():
     assert visits and int(visits[2].replace(",", "")) > 0
     assert re.search(r"razón 20,000/5,000 líneas: tracemalloc [\d.]+, ru_maxrss [\d.]+",
                      output)
+
+
+def test_the_small_serve_benchmark_measures_a_save_until_it_is_served():
+    result = subprocess.run([sys.executable, "bench/servir.py", "--small", "--ediciones", "1"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    output = result.stdout
+    assert re.search(r"^\(1\) build_site en un proceso nuevo, edición 1: \d+\.\d\d s", output,
+                     re.MULTILINE), output
+    served = re.search(r"^\(2\) invoke servir, edición 1: guardado → bytes nuevos por HTTP "
+                       r"en (\d+\.\d\d) s$", output, re.MULTILINE)
+    assert served and float(served[1]) > 0, output
+    assert re.search(r"\(2\)/\(1\) = [\d.]+; meta \(2\) < 1 s a 1.000 elementos: (sí|no)$",
+                     output, re.MULTILINE), output

@@ -12,6 +12,7 @@ from conftest import PREVIEW_SETTINGS, SAMPLE_CONTENT, BuiltSite
 from municipal.content.validation import check_content
 from municipal.indicators.compliance import cutoff
 from municipal.publishing.build import build_site
+from municipal.site import calendar as calendar_module
 from municipal.site.calendar import event_ics
 from municipal.site.events import events_of, held, upcoming
 from municipal.site.formatting import clock_time, weekday_date
@@ -73,6 +74,18 @@ def test_the_ics_is_the_same_bytes_every_time_with_a_stable_uid_and_dtstamp():
                                  "@chitaga-nortedesantander.gov.co")
     # Midnight of the event's day in Bogotá (UTC−5) is 05:00 UTC.
     assert b"DTSTAMP:20270123T050000Z\r\n" in ics()
+
+
+def test_the_ics_is_what_icalendar_writes_with_its_own_timezone_lookup(monkeypatch):
+    """The VTIMEZONE is computed once per process (issue 19): the bytes stay icalendar's."""
+    ours = [ics(), ics(), ics({**LLANO_GRANDE, "hora": None})]
+
+    def own_lookup(calendar):
+        calendar.add_missing_timezones()
+
+    monkeypatch.setattr(calendar_module, "add_missing_timezones", own_lookup)
+    assert [ics(), ics(), ics({**LLANO_GRANDE, "hora": None})] == ours
+    assert b"BEGIN:VTIMEZONE" in ours[0] and b"BEGIN:VTIMEZONE" not in ours[2]
 
 
 def test_a_place_that_names_the_municipality_is_not_repeated():

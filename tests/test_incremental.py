@@ -78,8 +78,22 @@ def change_event(content: Path, theme: Path) -> None:
             "lugar: Escuela de la vereda Llano Grande", "lugar: Salón comunal de Llano Grande")
 
 
+def change_transparency(content: Path, theme: Path) -> None:
+    replace(content / "transparencia.yml", "https://www.suin-juriscol.gov.co/",
+            "https://www.suin-juriscol.gov.co/legislacion/normatividad.html")
+
+
+def add_visits(content: Path, theme: Path) -> None:
+    (content / "visitas").mkdir(exist_ok=True)
+    (content / "visitas/2026-10.yml").write_text(
+        'mes: "2026-10"\nvisitas: 420\nvisitantes: 130\n'
+        'secciones:\n  "tramites": 300\n  "noticias": 120\n'
+        'origenes:\n  "cartelera-plaza": 12\n', encoding="utf-8")
+
+
 EDITS = [change_news, add_news, delete_contract, rename_tramite, change_template,
-         change_offices, change_institutional_page, change_event]
+         change_offices, change_institutional_page, change_event, change_transparency,
+         add_visits]
 
 
 @pytest.fixture
@@ -112,11 +126,15 @@ def test_incremental_builds_equal_clean_builds_after_each_edit(workspace, tmp_pa
     inode = page.stat().st_ino
     assert build(content, theme, output) == total  # nothing changed: nothing is rendered
     assert page.stat().st_ino == inode  # and the file is the same, linked, not rewritten
+    before = files_of(output)
     for number, edit in enumerate(EDITS):
         edit(content, theme)
         reused = build(content, theme, output)
         expected = clean_build(content, theme, tmp_path / f"limpia-{number}")
         incremental = files_of(output)
+        assert incremental != before, f"{edit.__name__} no cambió el sitio"
+        assert any(name.startswith("pagefind/pagefind.") for name in expected)  # the index too
+        before = incremental
         assert sorted(incremental) == sorted(expected), edit.__name__
         different = [name for name in expected if incremental[name] != expected[name]]
         assert not different, f"{edit.__name__}: {different[:5]}"

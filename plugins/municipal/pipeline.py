@@ -40,6 +40,7 @@ from .site.generators import (
     RobotsGenerator,
     TramitesGenerator,
 )
+from .site.incremental import PREVIOUS_OUTPUT
 from .site.readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
 from .site.search import SearchPageGenerator, build_index
 from .site.site_map import SiteMapGenerator
@@ -130,8 +131,10 @@ def build_search_index(pelican):
     Runs at `finalized`, before pelican-precompress (granular signals): pagefind.js and
     its JSON get .gz/.br like every text file; its own gzipped files get a .br copy.
     """
+    previous = pelican.settings.get(PREVIOUS_OUTPUT)
     summary = build_index(Path(pelican.output_path),
-                          brotli_copies=PRECOMPRESS_PLUGIN in pelican.settings["PLUGINS"])
+                          brotli_copies=PRECOMPRESS_PLUGIN in pelican.settings["PLUGINS"],
+                          previous=Path(previous) if previous else None)
     logger.info("Índice de búsqueda: %d páginas, %d archivos", summary.pages, summary.files)
 
 

@@ -5,11 +5,20 @@ with the files each one added, modified or renamed) is parsed into `Update`s,
 attributed to (kind, office) by path alone. Dates are the committer date as a
 calendar date in the site's time zone. The events at HEAD are read too
 (`HeldEvent`s: office, own date, tipo), since an event counts on its own date (§5.1).
+
+The raw `git log` is kept in `.cache/historial-<content folder>.json` with the HEAD it was
+read at. When the old HEAD is an ancestor of the new one and no merge commit came in
+between, only `git log OLD..HEAD` is read and put before the cached text: git walks a chain
+of new commits down to OLD and then on exactly as from OLD, so the result is the text a full
+read gives. Otherwise (amend, rebase, reset, a merge, a cache cut short) it is read in full.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +27,7 @@ import git
 
 from ..content.formats import is_date
 from ..content.layout import KIND_EXTENSIONS
+from ..content.validation_cache import cache_root
 from ..content.yaml_loader import (
     MAX_FILE_BYTES,
     SourceError,
@@ -121,15 +131,70 @@ def _content_log(content_dir: Path) -> tuple[str, str, git.Repo] | History:
         if not repo.head.is_valid():
             return History(NO_HISTORY, reason="el repositorio aún no tiene commits")
         prefix = content_dir.relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
-        output = repo.git.log(
-            "HEAD", "-z", "--no-merges", "--name-status", "-M",
-            f"--format={_COMMIT}%H %ct", "--", prefix if prefix != "." else ".",
-        )
+        output = _cached_log(repo, prefix, content_dir)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError,
             git.GitCommandNotFound, ValueError):
         return History(NO_HISTORY, reason=(
             "el contenido no está en un repositorio git con historial"))
     return output, ("" if prefix == "." else prefix + "/"), repo
+
+
+_CACHE_VERSION = 1
+
+
+def _log_arguments(prefix: str) -> tuple[str, ...]:
+    return ("-z", "--no-merges", "--name-status", "-M", f"--format={_COMMIT}%H %ct", "--",
+            prefix if prefix != "." else ".")
+
+
+def _cached_log(repo: git.Repo, prefix: str, content_dir: Path) -> str:
+    """`git log HEAD` over prefix, reading only the commits the cache does not have."""
+    head = repo.head.commit.hexsha
+    where = {"version": _CACHE_VERSION, "repositorio": str(repo.git_dir), "ruta": prefix}
+    cache_file = cache_root(content_dir) / f"historial-{content_dir.name}.json"
+    cached = _load_log(cache_file, where)
+    if cached is not None and cached[0] == head:
+        return cached[1]
+    if cached is not None and _only_new_commits(repo, cached[0], head):
+        output = repo.git.log(f"{cached[0]}..{head}", *_log_arguments(prefix)) + cached[1]
+    else:
+        output = repo.git.log(head, *_log_arguments(prefix))
+    _save_log(cache_file, {**where, "head": head, "log": output})
+    return output
+
+
+def _only_new_commits(repo: git.Repo, old: str, head: str) -> bool:
+    """Whether head is old plus a chain of commits without merges."""
+    try:
+        repo.git.merge_base("--is-ancestor", old, head)
+        merges = repo.git.rev_list("--min-parents=2", "--count", f"{old}..{head}")
+    except git.GitCommandError:  # not an ancestor, or old no longer exists
+        return False
+    return merges.strip() == "0"
+
+
+def _load_log(cache_file: Path, where: dict) -> tuple[str, str] | None:
+    """(HEAD, log) of the cache if it is of this repository and folder, else None."""
+    try:
+        data = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(data, dict) and all(data.get(key) == value for key, value in where.items())
+            and isinstance(data.get("head"), str) and isinstance(data.get("log"), str)):
+        return None
+    return data["head"], data["log"]
+
+
+def _save_log(cache_file: Path, data: dict) -> None:
+    """Write the cache atomically; if it cannot be written, the next build reads in full."""
+    temporary = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(temporary, cache_file)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 def read_events(repo: git.Repo, base: str) -> list[HeldEvent]:

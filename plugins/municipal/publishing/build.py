@@ -6,6 +6,7 @@ folder exactly as it was and no temporary folder behind.
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import hashlib
 import logging
@@ -126,9 +127,14 @@ def _build_locked(content_dir: Path, output_dir: Path, settings_file: Path, over
             shutil.rmtree(staging, ignore_errors=True)
         number = error.args[0] if isinstance(error, Interrupted) else signal.SIGINT
         raise BuildInterrupted(number) from None
-    pages = sum(1 for _ in output_dir.rglob("*.html"))
+    pages = _count_pages(output_dir)
     _, reused = settings.get(PAGE_STATS, (0, 0))
     return BuildResult(output_dir, time.perf_counter() - started, pages, reused)
+
+
+def _count_pages(folder: Path) -> int:
+    """The HTML files under folder (os.walk: ten times faster than Path.rglob here)."""
+    return sum(name.endswith(".html") for _, _, files in os.walk(folder) for name in files)
 
 
 def _build_into(settings: dict, staging: Path) -> None:
@@ -411,12 +417,44 @@ def _remember_builder(output_dir: Path, settings: dict) -> None:
 
 
 def _replace_folder(new: Path, target: Path) -> None:
+    """Put the new site in place of the old one in a single step where the system allows it.
+
+    With two renames, a SIGKILL between them (it cannot be ignored) would leave no output
+    folder at all, and the next build would delete the old site as a dead build's
+    leftover. Swapping both folders at once (Linux's renameat2 RENAME_EXCHANGE) leaves at
+    every instant either the old site or the new one in place.
+    """
+    if target.is_dir() and _exchange(new, target):
+        _delete_in_background(new)  # the folder that held the new site now holds the old one
+        return
     previous = target.parent / f".{target.name}-anterior-{os.getpid()}"
     if target.exists():
         os.rename(target, previous)
     os.rename(new, target)
     if previous.exists():
         _delete_in_background(previous)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically; False if this system or file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not Linux, or a C library older than glibc 2.28
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                 _RENAME_EXCHANGE) == 0:
+        return True
+    number = ctypes.get_errno()
+    if number in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
+        return False  # unsupported here: the two renames below
+    raise OSError(number, os.strerror(number), str(second))
 
 
 def _delete_in_background(folder: Path) -> None:

@@ -5,7 +5,9 @@ searchable with `data-pagefind-body`; lists, pagination, the 404 page and /busca
 have no such mark, so Pagefind leaves them out. `build_index` runs Pagefind (the binary of
 `pagefind[bin]`) over the build's staging folder at `finalized`, before pelican-precompress:
 a build that fails afterwards is thrown away with its index, and the old site keeps the old
-one. /buscar/buscar.js queries the index through Pagefind's JS API (never its default UI).
+one. When no searchable page changed since the last build, its index is linked instead
+(`_reuse_index`). /buscar/buscar.js queries the index through Pagefind's JS API (never its
+default UI).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -124,16 +127,20 @@ class SearchPageGenerator(Generator):
         return sorted(sections, key=lambda pair: alphabetical_key(pair[0]))
 
 
-def build_index(output_dir: Path, *, brotli_copies: bool) -> IndexSummary:
+def build_index(output_dir: Path, *, brotli_copies: bool,
+                previous: Path | None = None) -> IndexSummary:
     """Index the HTML pages of output_dir into output_dir/pagefind/.
 
     With `brotli_copies` (production builds, which precompress), the index files Pagefind
     already gzips get a brotli copy beside them (X.br), served when the browser accepts it.
+    With `previous` (the last build's output), its index is reused if no page changed
+    (`_reuse_index`): Pagefind writes the same bytes from the same pages.
     """
     output_dir = Path(output_dir)
     target = output_dir / INDEX_FOLDER
     shutil.rmtree(target, ignore_errors=True)
-    _run_pagefind(output_dir)
+    if previous is None or not _reuse_index(Path(previous), output_dir):
+        _run_pagefind(output_dir)
     entry = target / "pagefind-entry.json"
     try:
         languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
@@ -147,6 +154,94 @@ def build_index(output_dir: Path, *, brotli_copies: bool) -> IndexSummary:
     pages = sum(language.get("page_count", 0) for language in languages.values())
     files = sum(1 for path in target.rglob("*") if path.is_file())
     return IndexSummary(pages=pages, files=files)
+
+
+def _reuse_index(previous: Path, output_dir: Path) -> bool:
+    """Link the last build's index into output_dir if Pagefind would index the same pages
+    with the same bytes (`_same_searchable_pages`) and the same Pagefind version wrote it.
+
+    Only Pagefind's own files are linked, never the .gz and .br copies written after it
+    (they are written again as new files, so nothing of the last build is ever changed).
+    Returns False, with nothing linked, when the index must be built again.
+    """
+    source = previous / INDEX_FOLDER
+    try:
+        entry = json.loads((source / "pagefind-entry.json").read_text(encoding="utf-8"))
+        if not isinstance(entry, dict) or entry.get("version") != _pagefind_version():
+            return False
+        if not _same_searchable_pages(previous, output_dir):
+            return False
+        target = output_dir / INDEX_FOLDER
+        for top, _, files in os.walk(source):
+            folder = target / Path(top).relative_to(source)
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in files:
+                if not name.endswith((".gz", ".br")):
+                    os.link(Path(top, name), folder / name)
+    except (OSError, ValueError):
+        shutil.rmtree(output_dir / INDEX_FOLDER, ignore_errors=True)
+        return False
+    logger.debug("Índice de búsqueda: ninguna página cambió; se reutiliza el anterior")
+    return True
+
+
+_MARK = b"data-pagefind-body"
+
+
+def _same_searchable_pages(previous: Path, output_dir: Path) -> bool:
+    """Whether every page that carries the mark, or carried it, has the same bytes as in
+    the last build: the last build's own file (a hard link, made only for a page rendered
+    exactly as then), or a page written again with the same bytes.
+
+    Once one page carries the mark, Pagefind leaves out every page without it, so those
+    (lists, the compliance page...) may change without changing the index. Stops at the
+    first searchable page that changed (a rebuild after an edit finds one early).
+    """
+    searchable = False  # Pagefind indexes every page when none carries the mark
+    unchanged: list[Path] = []
+    pages: set[str] = set()
+    for path in _html_files(output_dir):
+        name = os.path.relpath(path, output_dir)
+        pages.add(name)
+        before = previous / name
+        if _same_file(path, before):
+            unchanged.append(path)
+            continue
+        data = path.read_bytes()
+        if _MARK in data.lower():
+            if not before.is_file() or before.read_bytes() != data:
+                return False  # a searchable page was added or changed
+            searchable = True
+    for path in _html_files(previous):
+        if os.path.relpath(path, previous) not in pages and _marked(path):
+            return False  # a searchable page was removed
+    return searchable or any(_marked(path) for path in unchanged)
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:
+        return False
+
+
+def _marked(path: Path) -> bool:
+    return _MARK in path.read_bytes().lower()  # HTML attribute names ignore case
+
+
+def _html_files(folder: Path):
+    """Every .html file under folder."""
+    for top, _, files in os.walk(folder):
+        for name in files:
+            if name.endswith(".html"):
+                yield Path(top, name)
+
+
+def _pagefind_version() -> str | None:
+    try:
+        return version("pagefind_bin")
+    except PackageNotFoundError:
+        return None
 
 
 def _run_pagefind(output_dir: Path) -> None:
