@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -35,6 +36,22 @@ class BuiltSite:
 
     def html_files(self) -> list[Path]:
         return sorted(self.output.rglob("*.html"))
+
+
+def snapshot(folder: Path) -> dict[str, object]:
+    """Every entry under `folder` (symbolic links not followed), with its bytes or target."""
+    entries: dict[str, object] = {}
+    for top, folders, files in os.walk(folder):
+        for name in folders + files:
+            path = Path(top, name)
+            relpath = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                entries[relpath] = ("enlace", os.readlink(path))
+            elif path.is_dir():
+                entries[relpath] = "carpeta"
+            else:
+                entries[relpath] = path.read_bytes()
+    return entries
 
 
 @pytest.fixture(scope="session")

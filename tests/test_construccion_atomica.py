@@ -7,7 +7,6 @@ versions of the content, and the next build must give the new site.
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
@@ -15,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import PREVIEW_SETTINGS, ROOT
+from conftest import PREVIEW_SETTINGS, ROOT, snapshot
 from municipal.publishing.build import build_site
 
 KILLS = 6
@@ -23,22 +22,6 @@ NEWS = "noticias/hacienda/2026-04-08-plazo-para-declarar-industria-y-comercio.md
 BUILD = ("import sys; sys.path.insert(0, sys.argv[1]); from pathlib import Path; "
          "from municipal.publishing.build import build_site; "
          "build_site(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))")
-
-
-def snapshot(folder: Path) -> dict[str, object]:
-    """Every entry under `folder` (symbolic links not followed), with its bytes or target."""
-    entries: dict[str, object] = {}
-    for top, folders, files in os.walk(folder):
-        for name in folders + files:
-            path = Path(top, name)
-            relpath = path.relative_to(folder).as_posix()
-            if path.is_symlink():
-                entries[relpath] = ("enlace", os.readlink(path))
-            elif path.is_dir():
-                entries[relpath] = "carpeta"
-            else:
-                entries[relpath] = path.read_bytes()
-    return entries
 
 
 def start_build(content: Path, output: Path) -> subprocess.Popen:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from servidor_ftp import PASSWORD, FtpServer
 
-from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT
+from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT, snapshot
 from gitrepo import GitRepo
 from municipal.content.validation import check_content
 from municipal.content.validation_cache import cache_file_for
@@ -40,22 +40,6 @@ POLLS = 3000  # at most a minute waiting for a build to reach a point
 def files_of(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def snapshot(folder: Path) -> dict[str, object]:
-    """Every entry under `folder` (symbolic links not followed), with its bytes or target."""
-    entries: dict[str, object] = {}
-    for top, folders, files in os.walk(folder):
-        for name in folders + files:
-            path = Path(top, name)
-            relpath = path.relative_to(folder).as_posix()
-            if path.is_symlink():
-                entries[relpath] = ("enlace", os.readlink(path))
-            elif path.is_dir():
-                entries[relpath] = "carpeta"
-            else:
-                entries[relpath] = path.read_bytes()
-    return entries
 
 
 def invoke(*args: str, **options) -> subprocess.CompletedProcess:

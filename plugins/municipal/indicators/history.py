@@ -85,34 +85,30 @@ def read_history(content_dir: Path, timezone: str = "America/Bogota") -> History
 def first_dates(content_dir: Path, timezone: str = "America/Bogota") -> dict[str, datetime.date]:
     """The first date each file under content_dir was added or changed, by its path
     relative to content_dir (the same one `git log` pass); {} without a usable history."""
-    log = _content_log(content_dir)
-    if isinstance(log, History):
-        return {}
-    output, base, _ = log
-    zone = ZoneInfo(timezone)
-    found: dict[str, datetime.date] = {}
-    for chunk in output.split(_COMMIT)[1:]:  # newest first: the last date seen is the first
-        header, _, changes = chunk.partition("\0")
-        date = datetime.datetime.fromtimestamp(int(header.split(" ")[1]), zone).date()
-        for path in _changed_paths(changes.lstrip("\n").split("\0")):
-            if path.startswith(base):
-                found[path[len(base):]] = date
-    return found
+    return _dates_by_path(content_dir, timezone, first=True)
 
 
 def last_dates(content_dir: Path, timezone: str = "America/Bogota") -> dict[str, datetime.date]:
     """The last date each file under content_dir was added or changed (like first_dates)."""
+    return _dates_by_path(content_dir, timezone, first=False)
+
+
+def _dates_by_path(content_dir: Path, timezone: str, *, first: bool) -> dict[str, datetime.date]:
     log = _content_log(content_dir)
     if isinstance(log, History):
         return {}
     output, base, _ = log
     zone = ZoneInfo(timezone)
     found: dict[str, datetime.date] = {}
-    for chunk in output.split(_COMMIT)[1:]:  # newest first: the first date seen is the last
+    for chunk in output.split(_COMMIT)[1:]:  # newest first
         header, _, changes = chunk.partition("\0")
         date = datetime.datetime.fromtimestamp(int(header.split(" ")[1]), zone).date()
         for path in _changed_paths(changes.lstrip("\n").split("\0")):
-            if path.startswith(base):
+            if not path.startswith(base):
+                continue
+            if first:  # the last date seen is the first
+                found[path[len(base):]] = date
+            else:  # the first date seen is the last
                 found.setdefault(path[len(base):], date)
     return found
 
