@@ -104,24 +104,11 @@ def _check_body(report: FileReport, relpath: str, body: str, first_line: int) ->
 
 
 def _check_news(report: FileReport, relpath: str, document: YamlDocument) -> None:
-    data = _mapping(document)
-    stem = _stem(relpath)
-    fecha = data.get("fecha")
-    match = NEWS_NAME.fullmatch(stem)
-    if not match or not SLUG.fullmatch(match[2]):
-        report.add(1, "", (
-            "el nombre del archivo debe ser AAAA-MM-DD-titulo-corto.md, con la "
-            "fecha de la noticia y solo minúsculas sin tildes, números y guiones "
-            "(por ejemplo 2026-03-15-jornada-de-vacunacion.md)"
-        ))
-    elif isinstance(fecha, str) and is_date(fecha) and fecha != match[1]:
-        report.add(document.line_of(("fecha",)), "fecha", (
-            f"la fecha {fecha} no coincide con la del nombre del archivo "
-            f"({match[1]}); corrija una de las dos"
-        ))
-    if isinstance(fecha, str) and is_date(fecha):
+    fecha = _check_dated_name(report, relpath, document, "de la noticia",
+                              "2026-03-15-jornada-de-vacunacion.md")
+    if fecha:
         report.facts["fecha"] = [fecha, document.line_of(("fecha",))]
-    report.facts["borrador"] = data.get("borrador") is True
+    report.facts["borrador"] = _mapping(document).get("borrador") is True
 
 
 def _check_event(report: FileReport, relpath: str, document: YamlDocument) -> None:
@@ -131,24 +118,33 @@ def _check_event(report: FileReport, relpath: str, document: YamlDocument) -> No
     check, so that rule is a cross-file one: this report is cached by content.
     """
     data = _mapping(document)
+    fecha = _check_dated_name(report, relpath, document, "del evento",
+                              "2027-02-13-socializacion-en-llano-grande.md")
+    if fecha:
+        report.facts["fecha_evento"] = [fecha, document.line_of(("fecha",))]
+    if "asistentes" in data:
+        report.facts["asistentes"] = document.line_of(("asistentes",))
+    report.facts["borrador"] = data.get("borrador") is True
+
+
+def _check_dated_name(report: FileReport, relpath: str, document: YamlDocument,
+                      whose: str, example: str) -> str | None:
+    """The file name is AAAA-MM-DD-slug.md with the date of `fecha`; returns that date
+    when it is a real one (news and events)."""
+    fecha = _mapping(document).get("fecha")
     match = NEWS_NAME.fullmatch(_stem(relpath))
-    fecha = data.get("fecha")
     if not match or not SLUG.fullmatch(match[2]):
         report.add(1, "", (
             "el nombre del archivo debe ser AAAA-MM-DD-titulo-corto.md, con la "
-            "fecha del evento y solo minúsculas sin tildes, números y guiones "
-            "(por ejemplo 2027-02-13-socializacion-en-llano-grande.md)"
+            f"fecha {whose} y solo minúsculas sin tildes, números y guiones "
+            f"(por ejemplo {example})"
         ))
     elif isinstance(fecha, str) and is_date(fecha) and fecha != match[1]:
         report.add(document.line_of(("fecha",)), "fecha", (
             f"la fecha {fecha} no coincide con la del nombre del archivo "
             f"({match[1]}); corrija una de las dos"
         ))
-    if isinstance(fecha, str) and is_date(fecha):
-        report.facts["fecha_evento"] = [fecha, document.line_of(("fecha",))]
-    if "asistentes" in data:
-        report.facts["asistentes"] = document.line_of(("asistentes",))
-    report.facts["borrador"] = data.get("borrador") is True
+    return fecha if isinstance(fecha, str) and is_date(fecha) else None
 
 
 def _check_slug_name(report: FileReport, relpath: str, document: YamlDocument) -> None:
