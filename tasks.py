@@ -41,7 +41,12 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from municipal.content.messages import suggestion  # noqa: E402
 from municipal.content.model import site_url  # noqa: E402
 from municipal.content.validation import InvalidContent, check_content, report  # noqa: E402
-from municipal.content.yaml_loader import SourceError, parse_yaml, read_text  # noqa: E402
+from municipal.content.yaml_loader import (  # noqa: E402
+    SourceError,
+    parse_yaml,
+    read_text,
+    write_atomically,
+)
 from municipal.editor.admin import EditorUnavailable, built_backend  # noqa: E402
 from municipal.editor.local import (  # noqa: E402
     refresh_local_config,
@@ -470,7 +475,6 @@ def cartelera(c, contenido=DEFAULT_CONTENT, tamano="A4", origen=None,  # noqa: P
     from municipal.outreach.output_files import (  # noqa: PLC0415
         OutreachError,
         pdf_output,
-        write_file_atomically,
     )
 
     content_dir = _content_folder(contenido)
@@ -490,7 +494,7 @@ def cartelera(c, contenido=DEFAULT_CONTENT, tamano="A4", origen=None,  # noqa: P
         else:
             pdf, url, left_out = poster.poster_pdf(site, ROOT / "theme" / "templates", size=tamano,
                                          etiqueta=origen, today=_today())
-        write_file_atomically(path, pdf)
+        write_atomically(path, pdf)
     except OutreachError as error:
         raise Exit(_sentence(f"Error: {error}"), code=1) from None
     except OSError as error:
@@ -602,7 +606,6 @@ def empalme(c, contenido=DEFAULT_CONTENT, salida="informe-de-empalme.pdf"):
     from municipal.outreach.output_files import (  # noqa: PLC0415
         OutreachError,
         pdf_output,
-        write_file_atomically,
     )
 
     content_dir = _content_folder(contenido)
@@ -618,7 +621,7 @@ def empalme(c, contenido=DEFAULT_CONTENT, salida="informe-de-empalme.pdf"):
     try:
         pdf, pages = handover_pdf(site, PREVIEW_SETTINGS, ROOT / "theme" / "templates",
                                   _today())
-        write_file_atomically(path, pdf)
+        write_atomically(path, pdf)
     except OutreachError as error:
         raise Exit(_sentence(f"Error: {error}"), code=1) from None
     except OSError as error:

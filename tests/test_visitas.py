@@ -285,7 +285,7 @@ def test_a_failed_write_leaves_the_old_file_whole(logs, content, monkeypatch):
     def full_disk(source, target):
         raise OSError(28, "No queda espacio en el disco")
 
-    monkeypatch.setattr(command.os, "replace", full_disk)
+    monkeypatch.setattr(os, "replace", full_disk)
     with pytest.raises(NothingToRead, match=r"no se pudo escribir .*2026-10\.yml.*quedó como"):
         run(str(logs), content, ZONE)
     assert (folder / "2026-10.yml").read_text(encoding="utf-8") == old

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from municipal.content.yaml_loader import parse_yaml
-from municipal.staff.yaml_writer import UnwritableValue, create_new, dump, write_atomically
+from municipal.content.yaml_loader import parse_yaml, write_atomically
+from municipal.staff.yaml_writer import UnwritableValue, create_new, dump
 
 # Texts YAML 1.1 or our loader would read as something else if written bare.
 TRAPS = ["0123", "0900456789", "no", "yes", "On", "null", "~", "", "true", "12.0", "1e3",

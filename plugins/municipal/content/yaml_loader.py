@@ -8,10 +8,12 @@ as 83, 5678:02 as 340682, "no" as false) are not applied.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
 import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -221,6 +223,28 @@ def read_bytes(path: str | Path, *, limited: bool = True) -> bytes:
             return stream.read(MAX_FILE_BYTES + 1 if limited else -1)
         except OSError as error:
             raise SourceError(f"no se pudo leer el archivo ({error.strerror})") from None
+
+
+def write_atomically(path: Path, data: bytes | str) -> None:
+    """Write `data` (text is written as UTF-8 with "\\n" line ends) to `path` all at once,
+    through a hidden temporary file beside it: a reader sees the old file or the new one,
+    and a failed write (OSError) leaves the old file as it was and no temporary behind."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def check_size(size: int) -> None:

@@ -7,7 +7,6 @@ and an interrupted command must leave either the previous file or the new one.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
@@ -38,24 +37,6 @@ def refuse_inside_content(path: Path, content_dir: Path, what: str) -> None:
             f"({Path(content_dir).name}/), que se publica y se guarda en el repositorio; "
             "elija otra carpeta, por ejemplo su carpeta personal"
         )
-
-
-def write_file_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, then rename."""
-    path = Path(path)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                             dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def replace_folder_atomically(folder: Path, files: dict[str, bytes],

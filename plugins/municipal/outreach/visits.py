@@ -10,17 +10,15 @@ is ever printed or written.
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import gzip
-import os
 import stat
-import tempfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content.yaml_loader import write_atomically
 from ..indicators.visits import (
     MAX_LINE,
     Counted,
@@ -267,20 +265,10 @@ def _visits_folder(content_dir: Path) -> Path:
 
 
 def _write_atomically(target: Path, text: str) -> None:
-    """Write `text` to a hidden temporary file beside `target`, then rename it over it."""
-    target.parent.mkdir(exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
+    """Write the month's file all at once; say so in Spanish if it cannot be written."""
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
+        write_atomically(target, text)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         raise NothingToRead(f"no se pudo escribir {target} ({error.strerror or error}); "
                             "el archivo anterior quedó como estaba") from error
 

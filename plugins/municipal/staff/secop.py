@@ -17,9 +17,9 @@ from pathlib import Path
 
 from ..content.file_checks import check_document, plain_reference, slugify
 from ..content.schemas import schema_for
-from ..content.yaml_loader import SourceError, parse_yaml, read_text
+from ..content.yaml_loader import SourceError, parse_yaml, read_text, write_atomically
 from .secop_export import Malformed, Row, key, read_export
-from .yaml_writer import UnwritableValue, create_new, dump, write_atomically
+from .yaml_writer import UnwritableValue, create_new, dump
 
 # The one table from SECOP II's Spanish values to the site's codes (DESIGN §3).
 # Values match without case, accents, spaces or punctuation. A value that is not

@@ -110,23 +110,6 @@ def _sequence(lines: list[str], items: list, indent: int, quoted: frozenset[str]
             lines.append(f"{pad}- {scalar(item)}".rstrip())
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` all at once: a reader sees the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def create_new(path: Path, text: str) -> None:
     """Write a new file all at once; never replaces one that exists (FileExistsError)."""
     path.parent.mkdir(parents=True, exist_ok=True)
