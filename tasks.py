@@ -115,7 +115,7 @@ def servir(c, contenido=DEFAULT_CONTENT, puerto=8000):
     content_dir, output_dir = _content_folder(contenido), ROOT / DEFAULT_OUTPUT
     settings = ROOT / "pelicanconf.py"
     try:
-        _build(content_dir, output_dir, settings)
+        _build(content_dir, output_dir, settings, preview=True)
     except Exit as error:
         if error.code > INTERRUPTED:
             raise
@@ -165,7 +165,7 @@ def editor(c, contenido=DEFAULT_CONTENT, puerto=8000, puerto_editor=8081,
         previous_handler = signal.signal(signal.SIGTERM, _stop_on_sigterm)
         try:
             try:
-                _build(content_dir, output_dir, settings, LOCAL_EDITOR_LINKS)
+                _build(content_dir, output_dir, settings, LOCAL_EDITOR_LINKS, preview=True)
             except Exit as error:
                 if error.code > INTERRUPTED:
                     raise
@@ -208,7 +208,7 @@ def _rebuild_on_change(content_dir: Path, output_dir: Path, settings: Path,
             if on_change is not None:
                 on_change()
             try:
-                _build(content_dir, output_dir, settings, overrides)
+                _build(content_dir, output_dir, settings, overrides, preview=True)
             except Exit as error:
                 if error.code > INTERRUPTED:
                     raise  # Ctrl-C during a rebuild stops the server too
@@ -724,9 +724,11 @@ def _content_folder(contenido: str) -> Path:
 
 
 def _build(content_dir: Path, output_dir: Path, settings: Path,
-           overrides: dict | None = None) -> None:
+           overrides: dict | None = None, *, preview: bool = False) -> None:
+    """Build, printing the outcome in Spanish. A `preview` (servir, editor) serves a saved
+    page before its search index is written (build_site's index_later)."""
     try:
-        result = build_site(content_dir, output_dir, settings, overrides)
+        result = build_site(content_dir, output_dir, settings, overrides, index_later=preview)
     except InvalidContent as error:
         print(error, file=sys.stderr)
         print("El sitio no se construyó: corrija los errores de arriba. "

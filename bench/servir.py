@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -34,6 +35,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synthetic import generate  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "plugins"))
+from municipal.site.search import STALE_MARK  # noqa: E402
+
 TARGET_SECONDS = 1.0
 POLL_SECONDS = 0.01
 TIMEOUT_SECONDS = 600
@@ -42,21 +46,15 @@ TIMEOUT_SECONDS = 600
 def serve(content: str, output: str, port: int) -> None:
     """In the child: the body of `invoke servir`, writing into `output`."""
     sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
-    from watchfiles import watch  # noqa: PLC0415
-
     import tasks  # noqa: PLC0415
 
     content_dir, output_dir = Path(content), Path(output)
     settings = ROOT / "pelicanconf.py"
-    tasks._build(content_dir, output_dir, settings)
+    tasks._build(content_dir, output_dir, settings, preview=True)
     server = tasks._serve(output_dir, port)
     print("listo", flush=True)
-    watched = [content_dir, *(ROOT / name for name in tasks.WATCHED)]
     try:
-        for _ in watch(*(path for path in watched if path.exists())):
-            started = time.perf_counter()
-            tasks._build(content_dir, output_dir, settings)
-            print(json.dumps({"construccion": time.perf_counter() - started}), flush=True)
+        tasks._rebuild_on_change(content_dir, output_dir, settings)
     finally:
         server.shutdown()
 
@@ -99,6 +97,16 @@ def wait_for(url: str, word: str, since: float) -> float:
             return time.perf_counter() - since
         time.sleep(POLL_SECONDS)
     raise SystemExit(f"{url} no mostró el cambio en {TIMEOUT_SECONDS} s")
+
+
+def wait_for_index(port: int, since: float) -> float:
+    """Seconds from `since` until the served search index is no longer the stale one."""
+    url = f"http://127.0.0.1:{port}/pagefind/"
+    while time.perf_counter() - since < TIMEOUT_SECONDS:
+        if fetch(url + "pagefind-entry.json") is not None and fetch(url + STALE_MARK) is None:
+            return time.perf_counter() - since
+        time.sleep(POLL_SECONDS)
+    raise SystemExit(f"el índice de búsqueda no se actualizó en {TIMEOUT_SECONDS} s")
 
 
 def page_of(output: Path, news: Path) -> str:
@@ -166,6 +174,7 @@ def run(folder: Path, n: int, commits: int, edits: int) -> None:
                 break
         else:
             raise SystemExit("invoke servir no arrancó")
+        threading.Thread(target=child.stdout.read, daemon=True).start()  # never a full pipe
         url = f"http://127.0.0.1:{port}/{page_of(served_output, news)}"
         if fetch(url) is None:
             raise SystemExit(f"{url} no responde")
@@ -173,10 +182,12 @@ def run(folder: Path, n: int, commits: int, edits: int) -> None:
         served = []
         for number in range(edits):
             word = f"servida{number}"
-            latency = wait_for(url, word, edit(news, word))
+            saved = edit(news, word)
+            latency = wait_for(url, word, saved)
             served.append(latency)
+            index = wait_for_index(port, saved)
             print(f"(2) invoke servir, edición {number + 1}: guardado → bytes nuevos por HTTP "
-                  f"en {latency:.2f} s", flush=True)
+                  f"en {latency:.2f} s; índice de búsqueda al día en {index:.2f} s", flush=True)
             time.sleep(0.5)
     finally:
         child.terminate()

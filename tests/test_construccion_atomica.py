@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from conftest import PREVIEW_SETTINGS, ROOT, snapshot
+from municipal.publishing import build as build_module
 from municipal.publishing.build import build_site
 
 KILLS = 6
@@ -87,3 +88,32 @@ def test_a_build_killed_in_the_middle_of_the_swap_leaves_a_site_in_place(tmp_pat
     subprocess.run([sys.executable, "-c", killer, str(ROOT / "plugins"), str(new), str(old)],
                    check=False)
     assert (old / "index.html").read_text() == "nuevo"
+
+
+def test_a_late_deletion_of_the_replaced_site_never_touches_the_next_build(content_copy, tmp_path,
+                                                                          monkeypatch):
+    """In a live preview the next build starts while `rm` still deletes the site the last
+    one replaced: it must build in another folder, and not delete that one itself."""
+    output = tmp_path / "output"
+    replaced = []
+    monkeypatch.setattr(build_module, "_delete_in_background", replaced.append)
+    real_build_into = build_module._build_into
+
+    def build_while_rm_runs(settings, staging):
+        real_build_into(settings, staging)
+        for folder in replaced:  # the background `rm` of the earlier builds ends only now
+            subprocess.run(["rm", "-rf", "--", str(folder)], check=True)
+
+    monkeypatch.setattr(build_module, "_build_into", build_while_rm_runs)
+    news = content_copy / NEWS
+    build_site(content_copy, output, PREVIEW_SETTINGS)
+    for number in range(2):
+        news.write_text(news.read_text(encoding="utf-8") + f"\nCambio {number}.\n",
+                        encoding="utf-8")
+        build_site(content_copy, output, PREVIEW_SETTINGS)
+    assert len(set(replaced)) == 2  # each replaced site under a name of its own
+    page = output / "noticias" / Path(NEWS).stem / "index.html"
+    assert "Cambio 1." in page.read_text(encoding="utf-8")
+    clean = tmp_path / "limpia"
+    build_site(content_copy, clean / "output", PREVIEW_SETTINGS)
+    assert snapshot(output) == snapshot(clean / "output")

@@ -22,8 +22,10 @@ from municipal.site.incremental import PageCache
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file's bytes, and every folder (as "<name>/": b""): an empty folder left by a
+    removed item would differ from a clean build too."""
+    return {p.relative_to(folder).as_posix() + ("/" if p.is_dir() else ""):
+            b"" if p.is_dir() else p.read_bytes() for p in sorted(folder.rglob("*"))}
 
 
 def append(path: Path, text: str) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PREVIEW_SETTINGS
+from municipal.publishing import build as build_module
 from municipal.publishing.build import build_site
 from municipal.site import search
 
@@ -154,3 +155,62 @@ def test_without_any_searchable_page_every_page_counts(tmp_path):
     previous, output = sites(tmp_path, before, ["a/index.html"],
                              {"lista/index.html": PLAIN + b"<p>otra</p>"})
     assert search._same_searchable_pages(previous, output) is False
+
+
+def _edit_news(content: Path, word: str) -> None:
+    news = next((content / "noticias/gobierno").glob("*.md"))
+    news.write_text(news.read_text(encoding="utf-8") + f"\nPalabra nueva: {word}.\n",
+                    encoding="utf-8")
+
+
+def test_a_preview_serves_the_page_first_and_then_the_index_of_a_clean_build(content_copy,
+                                                                              tmp_path,
+                                                                              monkeypatch):
+    """`invoke servir`: the new pages are swapped in with the last index, marked stale; the
+    new index replaces it before build_site returns, the same a clean build writes."""
+    output = tmp_path / "output"
+    build_site(content_copy, output, PREVIEW_SETTINGS, index_later=True)
+    first = index_files(output)
+    _edit_news(content_copy, "zarzamora")
+    seen = {}
+    real_write_index = build_module.write_index
+
+    def look_then_write(site, target, **options):
+        page = next(site.glob("noticias/*/index.html"), None)  # the site is already swapped
+        seen["pages"] = any("zarzamora" in path.read_text(encoding="utf-8")
+                            for path in site.glob("noticias/*/index.html")) and page is not None
+        seen["stale"] = index_files(site) == {**first, search.STALE_MARK: b""}
+        return real_write_index(site, target, **options)
+
+    monkeypatch.setattr(build_module, "write_index", look_then_write)
+    build_site(content_copy, output, PREVIEW_SETTINGS, index_later=True)
+    assert seen == {"pages": True, "stale": True}
+    clean = tmp_path / "limpia"
+    shutil.copytree(content_copy, clean / "content")
+    build_site(clean / "content", clean / "output", PREVIEW_SETTINGS)
+    assert index_files(output) == index_files(clean / "output")
+
+
+def test_a_preview_whose_index_fails_keeps_the_stale_one_until_the_next_build(content_copy,
+                                                                              tmp_path,
+                                                                              monkeypatch):
+    output = tmp_path / "output"
+    build_site(content_copy, output, PREVIEW_SETTINGS, index_later=True)
+    first = index_files(output)
+    _edit_news(content_copy, "zarzamora")
+
+    def fails(site, target, **options):
+        target.mkdir()
+        (target / "a-medias").write_text("")
+        raise search.SearchIndexFailed("Pagefind terminó con el código 1")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "write_index", fails)
+        build_site(content_copy, output, PREVIEW_SETTINGS, index_later=True)
+    assert index_files(output) == {**first, search.STALE_MARK: b""}  # searchable, marked
+    assert not list(tmp_path.glob(".output-nuevo-*/a-medias"))  # the failed one is removed
+    build_site(content_copy, output, PREVIEW_SETTINGS)  # nothing changed, but the mark
+    clean = tmp_path / "limpia"
+    shutil.copytree(content_copy, clean / "content")
+    build_site(clean / "content", clean / "output", PREVIEW_SETTINGS)
+    assert index_files(output) == index_files(clean / "output")

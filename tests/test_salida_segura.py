@@ -451,7 +451,8 @@ def test_cli_interrupted_build_removes_its_folder_and_says_so(content_copy, tmp_
 
 def test_the_next_build_removes_the_folders_of_dead_builds(content_copy, tmp_path):
     dead, alive = dead_pid(), os.getppid()
-    leftovers = [tmp_path / f".output-nuevo-{dead}", tmp_path / f".output-anterior-{dead}"]
+    leftovers = [tmp_path / f".output-nuevo-{dead}", tmp_path / f".output-anterior-{dead}",
+                 tmp_path / f".output-nuevo-{dead}-3"]  # the third build of a dead preview
     for folder in leftovers:
         (folder / "noticias").mkdir(parents=True)
         (folder / "noticias" / "index.html").write_text("a medias")

@@ -42,7 +42,7 @@ from .site.generators import (
 )
 from .site.incremental import PREVIOUS_OUTPUT
 from .site.readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
-from .site.search import SearchPageGenerator, build_index
+from .site.search import INDEX_LATER, INDEX_PENDING, SearchPageGenerator, build_index
 from .site.site_map import SiteMapGenerator
 from .transparency.page import TransparenciaGenerator
 from .transparency.rules import check_site
@@ -134,7 +134,12 @@ def build_search_index(pelican):
     previous = pelican.settings.get(PREVIOUS_OUTPUT)
     summary = build_index(Path(pelican.output_path),
                           brotli_copies=PRECOMPRESS_PLUGIN in pelican.settings["PLUGINS"],
-                          previous=Path(previous) if previous else None)
+                          previous=Path(previous) if previous else None,
+                          later=bool(pelican.settings.get(INDEX_LATER)))
+    if summary.pending:
+        pelican.settings[INDEX_PENDING] = True  # build.py writes it once the pages are served
+        logger.info("Índice de búsqueda: el anterior, mientras se escribe el nuevo")
+        return
     logger.info("Índice de búsqueda: %d páginas, %d archivos", summary.pages, summary.files)
 
 

@@ -20,6 +20,7 @@ from ..indicators.history import GIT, read_history
 from ..indicators.page import HISTORY
 from ..site.calendar import calendar_ics, event_component
 from ..site.events import events_of
+from ..site.incremental import write_derived
 from ..site.readers import SITE_SETTING
 from ..site.site_map import SITE_MAP_SECTIONS
 from . import datasets as ds
@@ -193,21 +194,26 @@ class DatosGenerator(Generator):
         return self.settings.get("EVENTO_URL", "eventos/{slug}/").format(slug=event.slug)
 
     def _write_data_files(self, output: Path, definitions: dict, site, base: str) -> set[str]:
-        """Write our datasets; return the paths written (from the site root)."""
+        """Write our datasets; return the paths written (from the site root).
+
+        A file whose items and shared inputs are those of the last build is linked from it
+        (incremental.write_derived): only the datasets of what changed are made again.
+        """
         licence_url = self.licence["url"]
         nit = str(site.entidad["nit"])
-        rows = {
-            "contratos": [ds.contract_row(item, nit, base)
-                          for item in self.context.get("contratos", [])],
-            "tramites": [ds.tramite_row(item, base) for item in self.context.get("tramites", [])],
-            "oficinas": [ds.office_row(office, base) for office in self.context["oficinas"]],
-            "noticias": [ds.news_row(article, base)
-                         for article in self.context.get("articles", [])],
+        shared = (site.entidad, self.context["oficinas"], base, licence_url)
+        items = {
+            "contratos": (self.context.get("contratos", []),
+                          lambda item: ds.contract_row(item, nit, base)),
+            "tramites": (self.context.get("tramites", []), lambda item: ds.tramite_row(item, base)),
+            "oficinas": (self.context["oficinas"], lambda office: ds.office_row(office, base)),
+            "noticias": (self.context.get("articles", []),
+                         lambda article: ds.news_row(article, base)),
         }
         events = events_of(site)
         if events:
-            rows["eventos"] = [ds.event_row(event, f"{base}/{self._event_url(event)}")
-                               for event in events]
+            items["eventos"] = (events, lambda event: ds.event_row(
+                event, f"{base}/{self._event_url(event)}"))
             domain = f"https://{site.entidad['dominio']}"
             offices = {office["id"]: office for office in site.oficinas}
             agenda = calendar_ics(
@@ -218,34 +224,56 @@ class DatosGenerator(Generator):
                 entity=site.entidad, name=f"Agenda de eventos de la {site.entidad['nombre']}")
             _write(output / AGENDA_FILE, agenda)
         written = {AGENDA_FILE} if events else set()
-        for name, records in rows.items():
+        for name, (records, row) in items.items():
             if not records:  # a dataset without data is not published (nor listed)
                 continue
             dataset = definitions[name]
+            rows = _Rows(records, row)
             for item in dataset.distributions:
                 if item.format == "CSV":
-                    _write(output / item.path, ds.to_csv(dataset.columns, records))
+                    self._derived(output, item.path, (records, shared),
+                                  lambda dataset=dataset, rows=rows: ds.to_csv(dataset.columns,
+                                                                              rows.get()))
                 elif item.format == "JSON":
-                    _write(output / item.path, ds.to_json(dataset, records, licence_url))
+                    self._derived(output, item.path, (records, shared),
+                                  lambda dataset=dataset, rows=rows: ds.to_json(
+                                      dataset, rows.get(), licence_url))
                     _write(output / item.schema, ds.json_schema(
                         dataset, f"{base}/{item.schema}"))
                 else:
                     continue
                 written.add(item.path)
-        if not rows["contratos"]:
+        contracts = self.context.get("contratos", [])
+        if not contracts:
             return written  # an OCDS package has at least one release
         # OCDS names the publisher and the package by absolute URIs, also in a preview.
         domain = f"https://{site.entidad['dominio']}"
-        package = release_package(
-            self.context.get("contratos", []), site.entidad, self.prefix,
-            cutoff(self.settings.get("INDICADORES_HASTA"), self.settings["TIMEZONE"]),
-            package_uri=f"{domain}/{FOLDER}/contratos-ocds.json", site_url=domain,
-            licence_url=licence_url, policy_url=f"{domain}/{FOLDER}/")
-        _write(output / FOLDER / "contratos-ocds.json",
-               json.dumps(package, ensure_ascii=False, indent=1) + "\n")
+        until = cutoff(self.settings.get("INDICADORES_HASTA"), self.settings["TIMEZONE"])
+        self._derived(output, f"{FOLDER}/contratos-ocds.json",
+                      (contracts, shared, self.prefix, until, domain),
+                      lambda: json.dumps(release_package(
+                          contracts, site.entidad, self.prefix, until,
+                          package_uri=f"{domain}/{FOLDER}/contratos-ocds.json",
+                          site_url=domain, licence_url=licence_url,
+                          policy_url=f"{domain}/{FOLDER}/"), ensure_ascii=False, indent=1) + "\n")
         _write(output / FOLDER / "contratos-ocds.schema.json", ocds_schema())
         written.add(f"{FOLDER}/contratos-ocds.json")
         return written
+
+    def _derived(self, output: Path, path: str, inputs, produce) -> None:
+        write_derived(self.settings, output, path, inputs, produce)
+
+
+class _Rows:
+    """A dataset's rows, made on first use (not at all when its files are linked)."""
+
+    def __init__(self, records, row):
+        self._records, self._row, self._rows = records, row, None
+
+    def get(self) -> list[dict]:
+        if self._rows is None:
+            self._rows = [self._row(record) for record in self._records]
+        return self._rows
 
 
 def ocds_schema() -> str:

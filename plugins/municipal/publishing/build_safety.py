@@ -19,7 +19,7 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 MARKER = ".sitio-generado"
@@ -29,7 +29,7 @@ MARKER_TEXT = (
 )
 LOCK_WAIT_SECONDS = 120  # a second build waits this long for the first one, then gives up
 _LOCK_POLL_SECONDS = 0.2
-_LEFTOVER = re.compile(r"-(?:nuevo|anterior)-(\d+)")
+_LEFTOVER = re.compile(r"-(?:nuevo|anterior)-(\d+)(?:-\d+)?")  # -<pid>[-<build of that process>]
 
 logger = logging.getLogger(__name__)
 
@@ -171,12 +171,16 @@ def output_lock(output_dir: Path, wait: float | None = None) -> Iterator[None]:
         os.close(descriptor)
 
 
-def remove_leftovers(output_dir: Path) -> None:
-    """Delete `.<output>-nuevo-<pid>` and `-anterior-<pid>` folders of builds that died."""
+def remove_leftovers(output_dir: Path, ours: Collection[str] = ()) -> None:
+    """Delete `.<output>-nuevo-<pid>[-<n>]` and `-anterior-<pid>` folders of builds that died.
+
+    `ours` names the folders of this process's earlier builds: the replaced sites that a
+    background `rm` is deleting (build.py), left to it.
+    """
     prefix = f".{output_dir.name}"
     for folder in output_dir.parent.glob(f"{glob_escape(prefix)}-*-*"):
         match = _LEFTOVER.fullmatch(folder.name[len(prefix):])
-        if match and folder.is_dir() and not folder.is_symlink() \
+        if match and folder.name not in ours and folder.is_dir() and not folder.is_symlink() \
                 and not _alive(int(match.group(1))):
             logger.info("Se borra %s, de una construcción que no terminó", folder.name)
             shutil.rmtree(folder, ignore_errors=True)

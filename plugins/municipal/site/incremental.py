@@ -23,7 +23,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields, is_dataclass
 from pathlib import Path, PurePath
 
@@ -130,12 +130,39 @@ class PageCache:
             return None
         return self.previous_output / output_file
 
+    def write_derived(self, output_root: Path, output_file: str, inputs,
+                      produce: Callable[[], str | bytes]) -> None:
+        """Write output_root/output_file with `produce()`, unless `inputs` (fingerprinted
+        like a template's variables) are what they were in the last build: then link the
+        last build's file, checked byte for byte against the hash noted then.
+
+        For data files made from many items (open data), whose making costs more than
+        rendering a page; the code and settings that make them are in the build fingerprint.
+        """
+        target = output_root / output_file
+        key = self._key("(archivo)", output_file, ["entradas"], {"entradas": inputs}, {})
+        last = self.last_build.get(output_file)
+        if key is not None and last is not None and last["clave"] == key \
+                and self.previous_output is not None:
+            previous = self.previous_output / output_file
+            with contextlib.suppress(OSError):
+                if _sha256_file(previous) == last["html"]:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.link(previous, target)
+                    self.this_build[output_file] = last
+                    return
+        _write_data(target, produce())
+        if key is not None:
+            self.this_build[output_file] = {"nombres": [], "clave": key,
+                                            "html": _sha256_file(target)}
+
     def _remember(self, output_file: str, names: Iterable[str], key: str, html: str) -> None:
         self.this_build[output_file] = {"nombres": sorted(names), "clave": key,
                                         "html": _sha256(html)}
         self.used.add(key)
 
     def _key(self, template_name, output_file, names, localcontext, environment_globals):
+        """None when a value read cannot be fingerprinted (Untrusted)."""
         digest = hashlib.sha256()
         for part in (self.build_fingerprint, template_name, output_file):
             digest.update(str(part).encode() + b"\0")
@@ -289,6 +316,29 @@ def _well_formed(entry) -> bool:
 
 def _sha256(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+def _sha256_file(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def write_derived(settings: Mapping, output_root: Path, output_file: str, inputs,
+                  produce: Callable[[], str | bytes]) -> None:
+    """PageCache.write_derived when this build has a page cache; else just write."""
+    cache = settings.get(PAGE_CACHE)
+    if cache is not None:
+        cache.write_derived(output_root, output_file, inputs, produce)
+        return
+    _write_data(output_root / output_file, produce())
+
+
+def _write_data(target: Path, data: str | bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        target.write_bytes(data)
+    else:
+        target.write_text(data, encoding="utf-8")
 
 
 class LinkingWriter(Writer):

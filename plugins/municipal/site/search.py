@@ -32,6 +32,9 @@ from .site_map import SITE_MAP_SECTIONS
 logger = logging.getLogger(__name__)
 
 INDEX_FOLDER = "pagefind"
+STALE_MARK = ".pendiente"  # in an index that stands in for the one being written
+INDEX_LATER = "MUNICIPAL_INDEX_LATER"  # settings: a live preview indexes after the swap
+INDEX_PENDING = "MUNICIPAL_INDEX_PENDING"  # settings: set when the build left that to do
 LANGUAGE = "es"
 """Every page is `lang="es-CO"`; forcing `es` names the index and its stemmer (Spanish)
 whatever the pages say, and pagefind.js finds `es` for `es-co` by the language prefix."""
@@ -74,6 +77,7 @@ class SearchIndexFailed(Exception):
 class IndexSummary:
     pages: int  # pages indexed
     files: int  # files in OUTPUT/pagefind/
+    pending: bool = False  # the last build's index stands in until write_index runs
 
 
 class SearchPageGenerator(Generator):
@@ -128,19 +132,37 @@ class SearchPageGenerator(Generator):
 
 
 def build_index(output_dir: Path, *, brotli_copies: bool,
-                previous: Path | None = None) -> IndexSummary:
+                previous: Path | None = None, later: bool = False) -> IndexSummary:
     """Index the HTML pages of output_dir into output_dir/pagefind/.
 
     With `brotli_copies` (production builds, which precompress), the index files Pagefind
     already gzips get a brotli copy beside them (X.br), served when the browser accepts it.
     With `previous` (the last build's output), its index is reused if no page changed
     (`_reuse_index`): Pagefind writes the same bytes from the same pages.
+    With `later` (a live preview), a changed site gets the last build's index, marked stale,
+    and the summary says `pending`: the caller writes the new one with `write_index` once
+    the new pages are served, so a saved page shows without waiting for the index.
     """
     output_dir = Path(output_dir)
     target = output_dir / INDEX_FOLDER
     shutil.rmtree(target, ignore_errors=True)
-    if previous is None or not _reuse_index(Path(previous), output_dir):
-        _run_pagefind(output_dir)
+    if previous is not None and _reuse_index(Path(previous), output_dir):
+        return _summary(target, brotli_copies)
+    if later and not brotli_copies and previous is not None \
+            and _link_index(Path(previous) / INDEX_FOLDER, target):
+        (target / STALE_MARK).touch()
+        return IndexSummary(pages=0, files=0, pending=True)
+    shutil.rmtree(target, ignore_errors=True)
+    return write_index(output_dir, target, brotli_copies=brotli_copies)
+
+
+def write_index(output_dir: Path, target: Path, *, brotli_copies: bool = False) -> IndexSummary:
+    """Run Pagefind on output_dir's pages, writing the index into target (a new folder)."""
+    _run_pagefind(output_dir, target)
+    return _summary(target, brotli_copies)
+
+
+def _summary(target: Path, brotli_copies: bool) -> IndexSummary:
     entry = target / "pagefind-entry.json"
     try:
         languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
@@ -169,19 +191,35 @@ def _reuse_index(previous: Path, output_dir: Path) -> bool:
         entry = json.loads((source / "pagefind-entry.json").read_text(encoding="utf-8"))
         if not isinstance(entry, dict) or entry.get("version") != _pagefind_version():
             return False
-        if not _same_searchable_pages(previous, output_dir):
+        if (source / STALE_MARK).exists() or not _same_searchable_pages(previous, output_dir):
             return False
-        target = output_dir / INDEX_FOLDER
+    except (OSError, ValueError):
+        return False
+    if not _link_index(source, output_dir / INDEX_FOLDER):
+        return False
+    logger.debug("Índice de búsqueda: ninguna página cambió; se reutiliza el anterior")
+    return True
+
+
+def _link_index(source: Path, target: Path) -> bool:
+    """Hard-link Pagefind's own files of the index in source into target.
+
+    Never the .gz and .br copies written after it (they are written again as new files, so
+    nothing of the last build is ever changed), nor the stale mark. False, with nothing
+    left in target, if source has no index or a link fails.
+    """
+    if not (source / "pagefind-entry.json").is_file():
+        return False
+    try:
         for top, _, files in os.walk(source):
             folder = target / Path(top).relative_to(source)
             folder.mkdir(parents=True, exist_ok=True)
             for name in files:
-                if not name.endswith((".gz", ".br")):
+                if not name.endswith((".gz", ".br")) and name != STALE_MARK:
                     os.link(Path(top, name), folder / name)
-    except (OSError, ValueError):
-        shutil.rmtree(output_dir / INDEX_FOLDER, ignore_errors=True)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
         return False
-    logger.debug("Índice de búsqueda: ninguna página cambió; se reutiliza el anterior")
     return True
 
 
@@ -244,7 +282,7 @@ def _pagefind_version() -> str | None:
         return None
 
 
-def _run_pagefind(output_dir: Path) -> None:
+def _run_pagefind(output_dir: Path, target: Path) -> None:
     try:
         from pagefind_bin import get_executable  # noqa: PLC0415 - only the build needs it
 
@@ -254,7 +292,7 @@ def _run_pagefind(output_dir: Path) -> None:
             "no se pudo construir el índice de búsqueda: falta el programa Pagefind; "
             "instálelo con `.venv/bin/pip install -r requirements.txt` (pagefind[bin])"
         ) from None
-    command = [str(binary), "--site", str(output_dir), "--output-subdir", INDEX_FOLDER,
+    command = [str(binary), "--site", str(output_dir), "--output-path", str(target.absolute()),
                "--force-language", LANGUAGE]
     # Pagefind also reads pagefind.yml from its working folder and PAGEFIND_* variables:
     # neither may change what the build writes. It runs in an empty folder, without them.
