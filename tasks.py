@@ -202,7 +202,8 @@ def _rebuild_on_change(content_dir: Path, output_dir: Path, settings: Path,
 
     watched = [content_dir, *(ROOT / name for name in WATCHED)]
     try:
-        for changes in watch(*(path for path in watched if path.exists())):
+        # 20 ms of quiet after a change (watchfiles waits 50 by default): a save is one write.
+        for changes in watch(*(path for path in watched if path.exists()), step=20):
             names = ", ".join(sorted({Path(path).name for _, path in changes}))
             print(f"Cambios en {names}: reconstruyendo...")
             if on_change is not None:

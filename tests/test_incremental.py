@@ -226,3 +226,17 @@ def test_a_page_with_filename_links_is_fingerprinted_with_every_url(tmp_path):
 
     assert fingerprint("direcciones-1", linking) != fingerprint("direcciones-2", linking)
     assert fingerprint("direcciones-1", plain) == fingerprint("direcciones-2", plain)
+
+
+def test_a_page_missing_from_the_last_output_is_written_from_the_cache(workspace, tmp_path):
+    """An unchanged page is linked from the last build without reading its HTML; when that
+    file is gone (removed by hand), the stored HTML is written instead."""
+    content, theme = workspace
+    output = tmp_path / "output"
+    build(content, theme, output)
+    page = output / "tramites/certificado-de-residencia/index.html"
+    expected = page.read_bytes()
+    page.unlink()
+    total = len(list(output.rglob("*.html"))) + 1
+    assert build(content, theme, output) == total  # still reused, not rendered
+    assert page.read_bytes() == expected

@@ -6,8 +6,10 @@ folder exactly as it was and no temporary folder behind.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
+import gc
 import hashlib
 import itertools
 import logging
@@ -98,7 +100,7 @@ def build_site(
         output_dir = check_output_folder(Path(output_dir), content_dir,
                                          _protected(settings_file, content_dir))
         output_dir.parent.mkdir(parents=True, exist_ok=True)
-        with output_lock(output_dir):
+        with output_lock(output_dir), _fewer_garbage_collections():
             remove_leftovers(output_dir, _folders_of_this_process)
             return _build_locked(content_dir, output_dir, settings_file, overrides or {},
                                  started, index_later=index_later)
@@ -180,6 +182,23 @@ def _replace_search_index(output_dir: Path) -> None:
     except SearchIndexFailed as error:
         shutil.rmtree(fresh, ignore_errors=True)
         logger.warning("La búsqueda sigue con el índice anterior: %s", error)
+
+
+@contextlib.contextmanager
+def _fewer_garbage_collections():
+    """Python's cycle collector runs every 700 new objects and walks them all; a build
+    makes millions (one Article, its metadata and its URLs per item) that live to its end.
+    Collecting 70 times less often (and never the objects from before the build) saved
+    0.1 to 0.3 s of a 1-s rebuild at 1,000 items (bench/README.md); the thresholds are
+    restored after, so a live preview collects as usual between builds."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 _builds_of_this_process = itertools.count(1)

@@ -65,11 +65,13 @@ class PageCache:
     """HTML of the last build's pages, with the variables each one read."""
 
     def __init__(self, folder: Path, build_fingerprint: str, url_map: str,
-                 previous_output: Path | None = None):
+                 previous_output: Path | None = None, output: Path | None = None):
         self.folder = folder
         self.build_fingerprint = build_fingerprint
         self.url_map = url_map  # changes when a file is added, removed or renamed
         self.previous_output = previous_output
+        self.output = output  # this build's output folder
+        self.linked: set[str] = set()  # pages already linked from the last build by render
         self.last_build: dict[str, dict] = _load_manifest(folder / MANIFEST)
         self.this_build: dict[str, dict] = {}
         self.unchanged: set[str] = set()  # pages whose last build's file can be linked
@@ -85,6 +87,14 @@ class PageCache:
         if last is not None:
             names = last["nombres"]
             key = self._key(template.name, output_file, names, localcontext, environment_globals)
+            if key is not None and key == last["clave"] and self._link_unchanged(output_file):
+                # The page is the last build's file; its HTML is not even read (the writer
+                # writes nothing for it: LinkingWriter).
+                self.reused += 1
+                self.this_build[output_file] = last
+                self.used.add(key)
+                self.unchanged.add(output_file)
+                return ""
             if key is not None and (html := self._stored(key, last["html"])) is not None:
                 self.reused += 1
                 self._remember(output_file, names, key, html)
@@ -122,6 +132,19 @@ class PageCache:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
             self._give_up(error)
+
+    def _link_unchanged(self, output_file: str) -> bool:
+        """Hard-link the last build's file of a page rendered exactly as then."""
+        if self.previous_output is None or self.output is None:
+            return False
+        target = self.output / output_file
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(self.previous_output / output_file, target)
+        except OSError:
+            return False  # gone, or another file system: the stored HTML is written instead
+        self.linked.add(output_file)
+        return True
 
     def previous_file(self, output_file: str) -> Path | None:
         """The last build's file for a page rendered exactly as then, to link instead of
@@ -348,7 +371,11 @@ class LinkingWriter(Writer):
     def _open_w(self, filename, encoding, override=False):
         cache = self.settings.get(PAGE_CACHE)
         if cache is not None and not override and filename not in self._written_files:
-            previous = cache.previous_file(os.path.relpath(filename, self.output_path))
+            relative = os.path.relpath(filename, self.output_path)
+            if relative in cache.linked:  # linked by PageCache.render: never open it to write
+                self._written_files.add(filename)
+                return open(os.devnull, "w", encoding=encoding)
+            previous = cache.previous_file(relative)
             if previous is not None:
                 try:
                     os.link(previous, filename)
@@ -398,7 +425,8 @@ def open_page_cache(generators) -> None:
     previous = settings.get(PREVIOUS_OUTPUT)
     settings[PAGE_CACHE] = PageCache(Path(settings[PAGE_CACHE_DIR]),
                                      settings[BUILD_FINGERPRINT], url_map,
-                                     Path(previous) if previous else None)
+                                     Path(previous) if previous else None,
+                                     Path(settings["OUTPUT_PATH"]))
 
 
 def save_page_cache(pelican) -> None:
