@@ -240,3 +240,30 @@ def test_a_page_missing_from_the_last_output_is_written_from_the_cache(workspace
     total = len(list(output.rglob("*.html"))) + 1
     assert build(content, theme, output) == total  # still reused, not rendered
     assert page.read_bytes() == expected
+
+
+def test_bodies_rendered_ahead_on_every_core_give_the_same_site(tmp_path, monkeypatch):
+    """A first build renders the Markdown of every new file in worker processes; the site
+    is byte for byte the one the readers make alone (settings as Pelican completes them)."""
+    from municipal.site import readers  # noqa: PLC0415 - patched below
+
+    rendered = []
+    prepare = readers.prepare_changed_files
+
+    def counting(site, settings, processes=None):
+        bodies = prepare(site, settings, processes=2)
+        rendered.append(len(bodies))
+        return bodies
+
+    sites = []
+    for name, threshold in (("adelantado", 1), ("lector", 10**9)):
+        content = tmp_path / name / "content"
+        shutil.copytree(SAMPLE_CONTENT, content)
+        with monkeypatch.context() as patch:
+            patch.setattr(readers, "PARALLEL_FROM", threshold)
+            patch.setattr("municipal.pipeline.prepare_changed_files", counting)
+            build_site(content, tmp_path / name / "output", PREVIEW_SETTINGS)
+        sites.append(files_of(tmp_path / name / "output"))
+    markdown_files = len(list(SAMPLE_CONTENT.rglob("*.md")))
+    assert rendered[0] == markdown_files and rendered[1] == 0
+    assert sites[0] == sites[1]

@@ -41,7 +41,13 @@ from .site.generators import (
     TramitesGenerator,
 )
 from .site.incremental import PREVIOUS_OUTPUT
-from .site.readers import SITE_SETTING, MarkdownContentReader, YamlContentReader
+from .site.readers import (
+    RENDERED_BODIES,
+    SITE_SETTING,
+    MarkdownContentReader,
+    YamlContentReader,
+    prepare_changed_files,
+)
 from .site.search import INDEX_LATER, INDEX_PENDING, SearchPageGenerator, build_index
 from .site.site_map import SiteMapGenerator
 from .transparency.page import TransparenciaGenerator
@@ -63,6 +69,8 @@ def validate_and_list_generators(pelican):
     if site.problems:
         raise InvalidContent(site.problems)
     pelican.settings[SITE_SETTING] = site
+    # The files validated anew are parsed and their Markdown rendered on every core.
+    pelican.settings[RENDERED_BODIES] = prepare_changed_files(site, pelican.settings)
     # A total order (ties broken by slug) keeps two builds of the same content identical.
     pelican.settings["ARTICLE_ORDER_BY"] = newest_first
     pelican.settings["PAGE_ORDER_BY"] = by_order_then_slug

@@ -63,6 +63,7 @@ class Site:
     files: dict[str, ContentFile] = field(default_factory=dict)  # by relpath
     visitas: list[dict[str, Any]] = field(default_factory=list)  # visitas/AAAA-MM.yml, by mes
     problems: list[Problem] = field(default_factory=list)
+    checked_now: set[str] = field(default_factory=set)  # not from the validation cache
     _documents: dict[str, Document] = field(default_factory=dict, repr=False)
 
     def display_path(self, relpath: str) -> str:
@@ -87,6 +88,11 @@ class Site:
     @property
     def office_ids(self) -> list[str]:
         return [office.get("id") for office in self.oficinas if isinstance(office, dict)]
+
+    def add_parsed(self, relpath: str, parsed: tuple[YamlDocument, str | None, int]) -> None:
+        """A document parsed elsewhere (a worker process), so that it is not parsed again."""
+        if relpath in self.files and relpath not in self._documents:
+            self._documents[relpath] = Document(self.files[relpath], *parsed)
 
     def document_for(self, path: str | Path) -> Document | None:
         """The parsed document of an absolute or content-relative path.

@@ -9,10 +9,7 @@ core when many files changed; the cross-file rules run every time.
 from __future__ import annotations
 
 import datetime
-import multiprocessing
 import os
-import signal
-import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,11 +20,10 @@ from .file_checks import FileReport, check_document, check_file
 from .layout import OPTIONAL_SITE_FILES, SITE_FILES, ContentFile, Discovery, discover
 from .model import Problem, Site
 from .validation_cache import ValidationCache, cache_file_for, content_hash, stat_key
+from .workers import PARALLEL_FROM, map_in_workers
 from .yaml_loader import SourceError, read_bytes
 
 TIMEZONE = ZoneInfo("America/Bogota")
-PARALLEL_FROM = 200
-"""Below this many files to check, starting worker processes costs more than it saves."""
 
 
 class InvalidContent(Exception):
@@ -56,7 +52,7 @@ def check_content(content_dir: Path, *, today: datetime.date | None = None,
     site.files = {file.relpath: file for file in found.files}
     findings += [(stray.relpath, 1, "", stray.reason) for stray in found.strays]
     cache = ValidationCache(cache_file_for(content_dir) if use_cache else None)
-    reports = _check_files(found.files, cache, processes)
+    reports = _check_files(found.files, cache, processes, site.checked_now)
     visit_reports = _check_files(_site_folder_files(content_dir, found), cache, processes)
     cache.save()
     for file, file_report in visit_reports:
@@ -136,9 +132,10 @@ def _mapping(site: Site, name: str) -> dict:
     return document.data if document and isinstance(document.data, dict) else {}
 
 
-def _check_files(files: list[ContentFile], cache: ValidationCache,
-                 processes: int | None) -> list[tuple[ContentFile, FileReport]]:
-    """Each file's own report: from the cache when unchanged, else checked now."""
+def _check_files(files: list[ContentFile], cache: ValidationCache, processes: int | None,
+                 checked_now: set[str] | None = None) -> list[tuple[ContentFile, FileReport]]:
+    """Each file's own report: from the cache when unchanged, else checked now (and then
+    noted in `checked_now`)."""
     reports: dict[str, FileReport] = {}
     to_check: list[tuple[ContentFile, bytes, str, list[int]]] = []
     for file in files:
@@ -161,6 +158,8 @@ def _check_files(files: list[ContentFile], cache: ValidationCache,
         else:
             to_check.append((file, raw, digest, key))
     jobs = [(file.relpath, file.kind, raw) for file, raw, _, _ in to_check]
+    if checked_now is not None:
+        checked_now.update(relpath for relpath, _, _ in jobs)
     for (file, _, digest, key), file_report in zip(to_check, _run(jobs, processes), strict=True):
         reports[file.relpath] = file_report
         cache.put(file.relpath, digest, key, file_report)
@@ -168,24 +167,9 @@ def _check_files(files: list[ContentFile], cache: ValidationCache,
 
 
 def _run(jobs: list[tuple[str, str, bytes]], processes: int | None) -> list[FileReport]:
-    workers = processes or _cores()
-    if workers < 2 or len(jobs) < PARALLEL_FROM or not sys.platform.startswith("linux"):
-        return [check_file(*job) for job in jobs]
-    schemas.load_all()  # compiled once here, inherited by the forked workers
-    chunk = max(16, len(jobs) // (workers * 8))
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
-        return pool.starmap(check_file, jobs, chunksize=chunk)
-
-
-def _quiet_worker() -> None:
-    """In a worker process: Ctrl-C is for the main process, which stops the workers;
-    SIGTERM (how it stops them) ends a worker at once, without a traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if len(jobs) >= PARALLEL_FROM:
+        schemas.load_all()  # compiled once here, inherited by the forked workers
+    return map_in_workers(check_file, jobs, processes)
 
 
 def _unreadable(error: OSError) -> str:
