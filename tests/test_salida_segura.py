@@ -369,9 +369,13 @@ def test_a_tampered_stored_page_is_never_published(content_copy, tmp_path, refer
     assert stored
     for path in stored:
         path.write_text("<p>página envenenada</p>", encoding="utf-8")
-    result = build_site(content_copy, output, PREVIEW_SETTINGS)
-    assert result.pages_reused == 0
+    # Into the same folder, unchanged pages are the last build's own files, linked:
+    build_site(content_copy, output, PREVIEW_SETTINGS)
     assert files_of(output) == reference
+    # Into another one, the stored pages would be used, but do not match their hashes:
+    result = build_site(content_copy, tmp_path / "otra", PREVIEW_SETTINGS)
+    assert result.pages_reused == 0
+    assert files_of(tmp_path / "otra") == reference
 
 
 def test_a_reader_cache_of_the_wrong_kind_gives_the_same_site(content_copy, tmp_path,
