@@ -6,6 +6,8 @@ page budget however many offices there are: each office's part is a page of its 
 
 from __future__ import annotations
 
+import os
+
 from pelican.generators import Generator
 
 from ..indicators.compliance import cutoff
@@ -20,14 +22,17 @@ from .handover import handover_report
 TITLE = "Informe de empalme"
 
 
-def report_for_build(site, settings, indicators: dict, history=None):
+def report_for_build(site, settings, indicators: dict, history=None, items=()):
     """The report of this build: the indicators' cut-off and document, the root-relative matrix;
-    the git history is read unless given."""
+    the git history is read unless given. `items`: Pelican's contents read in this build,
+    whose metadata holds each file's data (not parsed again)."""
     timezone = settings["TIMEZONE"]
+    known = {os.path.relpath(item.source_path, site.content_dir): item.metadata
+             for item in items}
     return handover_report(
         site, settings, hasta=cutoff(settings.get("INDICADORES_HASTA"), timezone),
         history=history or read_history(site.content_dir, timezone), indicators=indicators,
-        transparency=matrix(load_catalogue(), site, settings))
+        transparency=matrix(load_catalogue(), site, settings), known=known)
 
 
 class InformeEmpalmeGenerator(Generator):
@@ -38,9 +43,10 @@ class InformeEmpalmeGenerator(Generator):
         self.report = None
         if "administracion" not in site.entidad:
             return
-        self.report = report_for_build(site, self.settings,
-                                       self.context["cumplimiento"].document,
-                                       self.context.get(HISTORY))
+        self.report = report_for_build(
+            site, self.settings, self.context["cumplimiento"].document,
+            self.context.get(HISTORY),
+            items=[*self.context.get("contratos", []), *self.context.get("tramites", [])])
         self.context.setdefault(SITE_MAP_SECTIONS, []).append((
             TITLE, self.settings["INFORME_EMPALME_URL"],
             [(f"{TITLE}: {office.nombre}",
