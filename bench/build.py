@@ -38,6 +38,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -119,6 +120,7 @@ class Run:
     inside: float
     pages: int
     peak_mb: float
+    own_mb: float = 0.0  # the build process alone, without Pagefind and the worker processes
 
 
 # --- the same items as plain Markdown -------------------------------------------------------
@@ -310,7 +312,8 @@ def worker(variant: str, arguments: dict) -> None:
     if profiler:
         profiler.stop()
         Path(arguments["perfil"]).write_text(profile_report(profiler), encoding="utf-8")
-    print(json.dumps({"segundos": seconds}))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"segundos": seconds, "mb_propio": own}))
 
 
 def profile_report(profiler) -> str:
@@ -341,12 +344,13 @@ def measure(n: int, variant: str, output: Path, command: list[str], cwd: Path) -
     if child.returncode != 0:
         raise SystemExit(f"La variante {variant} (N={n}) falló ({child.returncode}):\n"
                          + text[-4000:])
-    inside = wall
+    inside, own = wall, usage.ru_maxrss / 1024
     for line in text.splitlines():
         if line.startswith('{"segundos"'):
-            inside = json.loads(line)["segundos"]
+            figures = json.loads(line)
+            inside, own = figures["segundos"], figures["mb_propio"]
     pages = sum(1 for _ in output.rglob("*.html"))
-    return Run(n, variant, wall, inside, pages, usage.ru_maxrss / 1024)
+    return Run(n, variant, wall, inside, pages, usage.ru_maxrss / 1024, own)
 
 
 def python_build(variant: str, arguments: dict) -> list[str]:
@@ -472,6 +476,7 @@ def ratios(runs: list[Run]) -> list[str]:
     for n in sorted({run.n for run in runs}):
         t = {run.variant: run.wall for run in runs if run.n == n}
         memory = {run.variant: run.peak_mb for run in runs if run.n == n}
+        own = {run.variant: run.own_mb for run in runs if run.n == n}
         b_a, c_b, c_d = t["b"] / t["a"], t["c"] / t["b"], t["c"] / t["d"]
         m_c_b = memory["c"] / memory["b"]
         lines.append(
@@ -479,7 +484,9 @@ def ratios(runs: list[Run]) -> list[str]:
             f"(c)/(b) = {c_b:.2f}, (c) ×{1 / c_b:.1f} más rápida que (b) "
             f"(meta ≥ ×8: {_yes(c_b <= 1 / 8)}); (b)/(a) = {b_a:.2f} "
             f"(meta ≤ 0,5: {_yes(b_a <= 0.5)}); memoria (c)/(b) = {m_c_b:.2f} "
-            f"(meta ≤ 1: {_yes(m_c_b <= 1)}); (a2)/(a) = {t['a2'] / t['a']:.2f}")
+            f"(meta ≤ 1: {_yes(m_c_b <= 1)}); (a2)/(a) = {t['a2'] / t['a']:.2f}; "
+            f"memoria del proceso de construcción solo (sin Pagefind ni los procesos "
+            f"paralelos): (b) {own['b']:,.0f} MB, (c) {own['c']:,.0f} MB")
     return lines
 
 
