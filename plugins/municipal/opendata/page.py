@@ -20,7 +20,7 @@ from ..indicators.history import GIT, read_history
 from ..indicators.page import HISTORY
 from ..site.calendar import calendar_ics, event_component
 from ..site.events import events_of
-from ..site.incremental import write_derived
+from ..site.incremental import write_data_file, write_derived
 from ..site.readers import SITE_SETTING
 from ..site.site_map import SITE_MAP_SECTIONS
 from . import datasets as ds
@@ -169,9 +169,9 @@ class DatosGenerator(Generator):
                                           f"{FOLDER}/{{slug}}/index.html").format(
                     slug=dataset.id)))
         catalogue = dcat_catalogue(views, site.entidad, base, self.licence["url"])
-        _write(output / FOLDER / "catalogo.json",
+        write_data_file(output / FOLDER / "catalogo.json",
                json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n")
-        _write(output / FOLDER / "catalogo.schema.json", catalogue_schema(base))
+        write_data_file(output / FOLDER / "catalogo.schema.json", catalogue_schema(base))
         # The site map (written after this generator) lists /datos/ and each dataset's page.
         self.context.setdefault(SITE_MAP_SECTIONS, []).append((
             "Datos abiertos", self.settings.get("DATOS_URL", f"{FOLDER}/"),
@@ -222,7 +222,7 @@ class DatosGenerator(Generator):
                                  url=f"{domain}/{self._event_url(event)}")
                  for event in events],
                 entity=site.entidad, name=f"Agenda de eventos de la {site.entidad['nombre']}")
-            _write(output / AGENDA_FILE, agenda)
+            write_data_file(output / AGENDA_FILE, agenda)
         written = {AGENDA_FILE} if events else set()
         for name, (records, row) in items.items():
             if not records:  # a dataset without data is not published (nor listed)
@@ -238,7 +238,7 @@ class DatosGenerator(Generator):
                     self._derived(output, item.path, (records, shared),
                                   lambda dataset=dataset, rows=rows: ds.to_json(
                                       dataset, rows.get(), licence_url))
-                    _write(output / item.schema, ds.json_schema(
+                    write_data_file(output / item.schema, ds.json_schema(
                         dataset, f"{base}/{item.schema}"))
                 else:
                     continue
@@ -256,7 +256,7 @@ class DatosGenerator(Generator):
                           package_uri=f"{domain}/{FOLDER}/contratos-ocds.json",
                           site_url=domain, licence_url=licence_url,
                           policy_url=f"{domain}/{FOLDER}/"), ensure_ascii=False, indent=1) + "\n")
-        _write(output / FOLDER / "contratos-ocds.schema.json", ocds_schema())
+        write_data_file(output / FOLDER / "contratos-ocds.schema.json", ocds_schema())
         written.add(f"{FOLDER}/contratos-ocds.json")
         return written
 
@@ -340,10 +340,3 @@ def catalogue_schema(base: str) -> str:
         del schema["$id"]
     return json.dumps(schema, ensure_ascii=False, indent=1) + "\n"
 
-
-def _write(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8")

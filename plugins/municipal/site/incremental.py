@@ -174,7 +174,7 @@ class PageCache:
                     os.link(previous, target)
                     self.this_build[output_file] = last
                     return
-        _write_data(target, produce())
+        write_data_file(target, produce())
         if key is not None:
             self.this_build[output_file] = {"nombres": [], "clave": key,
                                             "html": _sha256_file(target)}
@@ -353,10 +353,11 @@ def write_derived(settings: Mapping, output_root: Path, output_file: str, inputs
     if cache is not None:
         cache.write_derived(output_root, output_file, inputs, produce)
         return
-    _write_data(output_root / output_file, produce())
+    write_data_file(output_root / output_file, produce())
 
 
-def _write_data(target: Path, data: str | bytes) -> None:
+def write_data_file(target: Path, data: str | bytes) -> None:
+    """Write text (UTF-8) or bytes to target, making its folder."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, bytes):
         target.write_bytes(data)
