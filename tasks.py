@@ -739,8 +739,13 @@ def _build(content_dir: Path, output_dir: Path, settings: Path,
         print(f"Error: {error}. No se escribió nada.", file=sys.stderr)
         raise Exit(code=1) from None
     except BuildInterrupted as error:
-        print(f"Construcción interrumpida; la carpeta {output_dir.name}/ anterior no cambió.",
-              file=sys.stderr)
+        if error.index_pending:
+            print(f"Construcción interrumpida mientras se escribía el índice de búsqueda: "
+                  f"{output_dir.name}/ ya tiene las páginas nuevas y la búsqueda usa el índice "
+                  "anterior hasta la próxima construcción.", file=sys.stderr)
+        else:
+            print(f"Construcción interrumpida; la carpeta {output_dir.name}/ anterior no "
+                  "cambió.", file=sys.stderr)
         raise Exit(code=INTERRUPTED + error.signal_number) from None
     except BuildFailed as error:
         print(f"Error: {error}. La carpeta {output_dir.name}/ anterior no cambió.",

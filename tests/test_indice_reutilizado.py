@@ -214,3 +214,26 @@ def test_a_preview_whose_index_fails_keeps_the_stale_one_until_the_next_build(co
     shutil.copytree(content_copy, clean / "content")
     build_site(clean / "content", clean / "output", PREVIEW_SETTINGS)
     assert index_files(output) == index_files(clean / "output")
+
+
+def test_a_preview_interrupted_while_indexing_has_the_new_pages_and_the_marked_index(
+        content_copy, tmp_path, monkeypatch):
+    output = tmp_path / "output"
+    build_site(content_copy, output, PREVIEW_SETTINGS, index_later=True)
+    first = index_files(output)
+    _edit_news(content_copy, "zarzamora")
+
+    def interrupted(site, target, **options):
+        target.mkdir()
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "write_index", interrupted)
+        with pytest.raises(build_module.BuildInterrupted) as stopped:
+            build_site(content_copy, output, PREVIEW_SETTINGS, index_later=True)
+    assert stopped.value.index_pending
+    assert any("zarzamora" in path.read_text(encoding="utf-8")
+               for path in output.glob("noticias/*/index.html"))
+    assert index_files(output) == {**first, search.STALE_MARK: b""}
+    build_site(content_copy, output, PREVIEW_SETTINGS, index_later=True)
+    assert search.STALE_MARK not in index_files(output)

@@ -116,11 +116,16 @@ class BuildRefused(BuildFailed):
 
 
 class BuildInterrupted(BuildFailed):
-    """SIGTERM or Ctrl-C stopped the build; the half-built folder was removed."""
+    """SIGTERM or Ctrl-C stopped the build; the half-built folder was removed.
 
-    def __init__(self, signal_number: int):
+    `index_pending`: it came while a live preview wrote the search index after the swap; the
+    new pages are in place, with the last index (marked stale; the next build writes it).
+    """
+
+    def __init__(self, signal_number: int, *, index_pending: bool = False):
         super().__init__("construcción interrumpida")
         self.signal_number = signal_number
+        self.index_pending = index_pending
 
 
 def _build_locked(content_dir: Path, output_dir: Path, settings_file: Path, overrides: dict,
@@ -178,7 +183,7 @@ def _replace_search_index(output_dir: Path) -> None:
         with signals_ignored():
             shutil.rmtree(fresh, ignore_errors=True)
         number = error.args[0] if isinstance(error, Interrupted) else signal.SIGINT
-        raise BuildInterrupted(number) from None
+        raise BuildInterrupted(number, index_pending=True) from None
     except SearchIndexFailed as error:
         shutil.rmtree(fresh, ignore_errors=True)
         logger.warning("La búsqueda sigue con el índice anterior: %s", error)
