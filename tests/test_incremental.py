@@ -242,11 +242,24 @@ def test_a_page_missing_from_the_last_output_is_written_from_the_cache(workspace
     assert page.read_bytes() == expected
 
 
+_PIDS_FILE = ""  # set by the test below
+_parse_and_render = None  # the real one, while the test below runs
+
+
+def _noting_the_process(file):
+    """Stands in for readers._parse_and_render in the forked workers: notes who parsed."""
+    with open(_PIDS_FILE, "a", encoding="utf-8") as stream:
+        stream.write(f"{os.getpid()}\n")
+    return _parse_and_render(file)
+
+
 def test_bodies_rendered_ahead_on_every_core_give_the_same_site(tmp_path, monkeypatch):
     """A first build renders the Markdown of every new file in worker processes; the site
     is byte for byte the one the readers make alone (settings as Pelican completes them)."""
+    global _PIDS_FILE, _parse_and_render  # read by the forked workers
     from municipal.site import readers  # noqa: PLC0415 - patched below
 
+    _PIDS_FILE, _parse_and_render = str(tmp_path / "procesos.txt"), readers._parse_and_render
     rendered = []
     prepare = readers.prepare_changed_files
 
@@ -261,9 +274,12 @@ def test_bodies_rendered_ahead_on_every_core_give_the_same_site(tmp_path, monkey
         shutil.copytree(SAMPLE_CONTENT, content)
         with monkeypatch.context() as patch:
             patch.setattr(readers, "PARALLEL_FROM", threshold)
+            patch.setattr(readers, "_parse_and_render", _noting_the_process)
             patch.setattr("municipal.pipeline.prepare_changed_files", counting)
             build_site(content, tmp_path / name / "output", PREVIEW_SETTINGS)
         sites.append(files_of(tmp_path / name / "output"))
     markdown_files = len(list(SAMPLE_CONTENT.rglob("*.md")))
     assert rendered[0] == markdown_files and rendered[1] == 0
+    workers = set(Path(_PIDS_FILE).read_text(encoding="utf-8").split())
+    assert workers and str(os.getpid()) not in workers  # parsed in other processes
     assert sites[0] == sites[1]

@@ -77,7 +77,9 @@ class Site:
         return _no_site, ()
 
     def __deepcopy__(self, memo):
-        return self  # one per build, never changed after validation
+        # Without this, copy.deepcopy would go through __reduce__ and give None. The site
+        # is one per build and never changed after validation: a copy can be itself.
+        return self
 
     def add_problem(self, relpath: str, line: int | None, field_name: str,
                     message: str) -> None:

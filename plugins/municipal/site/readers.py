@@ -128,7 +128,8 @@ def prepare_changed_files(site: Site, settings: Mapping, processes: int | None =
     global _worker_settings  # noqa: PLW0603 - inherited by the forked workers
     _worker_settings = settings
     try:
-        results = map_in_workers(_parse_and_render, [(file,) for file in files], processes)
+        results = map_in_workers(_parse_and_render, [(file,) for file in files], processes,
+                                 parallel_from=PARALLEL_FROM)
     finally:
         _worker_settings = None
     rendered = {}

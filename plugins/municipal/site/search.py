@@ -152,7 +152,6 @@ def build_index(output_dir: Path, *, brotli_copies: bool,
             and _link_index(Path(previous) / INDEX_FOLDER, target):
         (target / STALE_MARK).touch()
         return IndexSummary(pages=0, files=0, pending=True)
-    shutil.rmtree(target, ignore_errors=True)
     return write_index(output_dir, target, brotli_copies=brotli_copies)
 
 
