@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 from servidor_ftp import PASSWORD, FtpServer
 
@@ -467,3 +468,26 @@ def test_the_next_build_removes_the_folders_of_dead_builds(content_copy, tmp_pat
     build_site(content_copy, tmp_path / "output", PREVIEW_SETTINGS)
     assert not any(folder.exists() for folder in leftovers)
     assert running.is_dir() and unrelated.is_dir()
+
+
+def test_compiled_templates_cut_short_are_compiled_again(content_copy, tmp_path, reference):
+    build_site(content_copy, tmp_path / "primero", PREVIEW_SETTINGS)
+    entries = list((content_copy.parent / ".cache").glob("plantillas-*/*"))
+    assert entries
+    for number, entry in enumerate(entries):  # cut in the header, in the code, or garbage
+        entry.write_bytes(entry.read_bytes()[:(10, 20, 200)[number % 3]] if number % 4
+                          else b"basura")
+    build_site(content_copy, tmp_path / "segundo", PREVIEW_SETTINGS)
+    assert files_of(tmp_path / "segundo") == reference
+
+
+def test_a_file_where_the_template_cache_goes_only_costs_time(content_copy, tmp_path,
+                                                             reference, caplog):
+    cache = content_copy.parent / ".cache"
+    cache.mkdir()
+    blocker = cache / f"plantillas-{jinja2.__version__}"
+    blocker.write_text("no es una carpeta", encoding="utf-8")
+    build_site(content_copy, tmp_path / "output", PREVIEW_SETTINGS)
+    assert files_of(tmp_path / "output") == reference
+    assert "No se puede usar la caché de plantillas" in caplog.text
+    assert blocker.read_text(encoding="utf-8") == "no es una carpeta"

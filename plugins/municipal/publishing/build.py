@@ -382,18 +382,40 @@ def _settings(settings_file: Path, content_dir: Path, output_dir: Path,
         settings["FEED_DOMAIN"] = settings["SITEURL"]
     if caching:
         settings.update(_page_cache(settings, settings_file, content_dir, overrides))
-        settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"],
-                                         "bytecode_cache": _template_cache(content_dir)}
+        templates = _template_cache(content_dir)
+        if templates is not None:
+            settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"],
+                                             "bytecode_cache": templates}
     return settings
 
 
-def _template_cache(content_dir: Path) -> FileSystemBytecodeCache:
+class _TemplateCache(FileSystemBytecodeCache):
     """Compiled templates, kept between builds: compiling the theme's 40-odd templates
     costs about 0.4 s on every build. Jinja keys each entry on the template's source and
-    recompiles when it changed (and writes each entry to a temporary file first)."""
+    recompiles when it changed (and writes each entry to a temporary file first).
+
+    An entry cut short or damaged is compiled again: Jinja itself fails on a cut header.
+    """
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # any unreadable entry only costs a compile
+            bucket.reset()
+
+
+def _template_cache(content_dir: Path) -> _TemplateCache | None:
     folder = cache_root(content_dir) / f"plantillas-{version('jinja2')}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir() or folder.is_symlink():
+            raise FileExistsError(errno.EEXIST, "no es una carpeta")
+    except OSError as error:
+        logger.warning("No se puede usar la caché de plantillas %s (%s); se construye sin "
+                       "ella, más despacio. Bórrela para recuperar la velocidad.",
+                       folder, _why(error, folder))
+        return None
+    return _TemplateCache(str(folder))
 
 
 _NO_READER_CACHE = {"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
