@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
+import os
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +15,7 @@ from municipal.content.validation import check_content
 from municipal.indicators.compliance import indicators_of
 from municipal.indicators.computation import compute
 from municipal.indicators.history import GIT, HeldEvent, History, Update, read_history
+from municipal.opendata.catalogue import last_commit_date
 
 D = datetime.date
 HASTA = D(2026, 12, 5)
@@ -117,6 +122,35 @@ def test_events_are_read_at_head_without_drafts_or_unreadable_files(tmp_path):
     result = read_history(repo.root / "content")
     assert result.events == [HeldEvent(D(2026, 6, 30), "despacho", "socializacion"),
                              HeldEvent(D(2027, 2, 1), "gobierno", "capacitacion")]
+
+
+def child_commands() -> list[str]:
+    """The command lines of this process's living children."""
+    pids = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        pids += (task / "children").read_text().split()
+    commands = []
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            commands.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                            .decode())
+    return commands
+
+
+def test_reading_the_history_leaves_no_git_process_behind(tmp_path):
+    """GitPython answers HEAD's tree through `git cat-file` processes it keeps alive;
+    left to the garbage collector they die at an arbitrary later moment (a ResourceWarning
+    in someone else's test, or processes piling up in `invoke servir`)."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("2026-01-10T09:00:00-05:00", {
+        "content/eventos/despacho/2026-06-30-a.md": event_file("2026-06-30", "socializacion")})
+    gc.disable()  # what the collector would clean up later must not count as cleaned
+    try:
+        assert read_history(repo.root / "content").events
+        assert last_commit_date(repo.root / "content", ["eventos"], "America/Bogota")
+        assert [command for command in child_commands() if "git" in command] == []
+    finally:
+        gc.enable()
 
 
 def test_a_repository_without_events_has_none(tmp_path):

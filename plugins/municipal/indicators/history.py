@@ -74,12 +74,11 @@ class History:
 
 def read_history(content_dir: Path, timezone: str = "America/Bogota") -> History:
     """Every update under content_dir, from the git repository that holds it."""
-    log = _content_log(content_dir)
+    log = _content_log(content_dir, with_events=True)
     if isinstance(log, History):
         return log
-    output, base, repo = log
-    return History(GIT, parse_log(output, base, ZoneInfo(timezone)),
-                   events=read_events(repo, base))
+    output, base, events = log
+    return History(GIT, parse_log(output, base, ZoneInfo(timezone)), events=events)
 
 
 def first_dates(content_dir: Path, timezone: str = "America/Bogota") -> dict[str, datetime.date]:
@@ -113,26 +112,31 @@ def _dates_by_path(content_dir: Path, timezone: str, *, first: bool) -> dict[str
     return found
 
 
-def _content_log(content_dir: Path) -> tuple[str, str, git.Repo] | History:
-    """The raw `git log` over content_dir, the prefix of its paths and the repository,
-    or why there is none."""
+def _content_log(content_dir: Path, *, with_events: bool = False
+                 ) -> tuple[str, str, list[HeldEvent]] | History:
+    """The raw `git log` over content_dir, the prefix of its paths and (if asked) the
+    events at HEAD, or why there is none."""
     content_dir = Path(content_dir).resolve()
     try:
-        repo = git.Repo(content_dir, search_parent_directories=True)
-        if repo.git.rev_parse("--is-shallow-repository") == "true":
-            return History(SHALLOW, reason=(
-                "el repositorio es una copia parcial (shallow clone): faltan commits "
-                "antiguos y las cifras serían falsas; clone el historial completo "
-                "(git fetch --unshallow, o fetch-depth: 0 en la integración continua)"))
-        if not repo.head.is_valid():
-            return History(NO_HISTORY, reason="el repositorio aún no tiene commits")
-        prefix = content_dir.relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
-        output = _cached_log(repo, prefix, content_dir)
+        # Closed on leaving: GitPython keeps two `git cat-file` processes per repository,
+        # which would otherwise outlive the build until the garbage collector finds them.
+        with git.Repo(content_dir, search_parent_directories=True) as repo:
+            if repo.git.rev_parse("--is-shallow-repository") == "true":
+                return History(SHALLOW, reason=(
+                    "el repositorio es una copia parcial (shallow clone): faltan commits "
+                    "antiguos y las cifras serían falsas; clone el historial completo "
+                    "(git fetch --unshallow, o fetch-depth: 0 en la integración continua)"))
+            if not repo.head.is_valid():
+                return History(NO_HISTORY, reason="el repositorio aún no tiene commits")
+            prefix = content_dir.relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
+            base = "" if prefix == "." else prefix + "/"
+            output = _cached_log(repo, prefix, content_dir)
+            events = read_events(repo, base) if with_events else []
     except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError,
             git.GitCommandNotFound, ValueError):
         return History(NO_HISTORY, reason=(
             "el contenido no está en un repositorio git con historial"))
-    return output, ("" if prefix == "." else prefix + "/"), repo
+    return output, base, events
 
 
 _CACHE_VERSION = 1

@@ -71,9 +71,9 @@ def last_change(dataset: Dataset, history: History, content_dir: Path,
 def last_commit_date(content_dir: Path, names, timezone: str) -> datetime.date | None:
     """Committer date (in the site's zone) of the newest commit that changed these files."""
     try:
-        repo = git.Repo(Path(content_dir).resolve(), search_parent_directories=True)
-        stamp = repo.git.log("-1", "--format=%ct", "HEAD", "--",
-                             *(str(Path(content_dir).resolve() / name) for name in names))
+        with git.Repo(Path(content_dir).resolve(), search_parent_directories=True) as repo:
+            stamp = repo.git.log("-1", "--format=%ct", "HEAD", "--",
+                                 *(str(Path(content_dir).resolve() / name) for name in names))
     except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError,
             git.GitCommandNotFound, ValueError):
         return None
