@@ -66,13 +66,13 @@ def fast_import_stream(files: list[str], commits: int) -> bytes:
 
 def naive_history(content: Path, files: list[str]) -> list[Update]:
     """One GitPython `iter_commits(paths=...)` per file, as a first version would do."""
-    repo = git.Repo(content.parent)
     updates = set()
-    for path in files:
-        _, kind, office, _ = path.split("/")
-        for commit in repo.iter_commits("HEAD", paths=path, no_merges=True):
-            date = datetime.datetime.fromtimestamp(commit.committed_date, ZONE).date()
-            updates.add(Update(date, kind, office, commit.hexsha))
+    with git.Repo(content.parent) as repo:
+        for path in files:
+            _, kind, office, _ = path.split("/")
+            for commit in repo.iter_commits("HEAD", paths=path, no_merges=True):
+                date = datetime.datetime.fromtimestamp(commit.committed_date, ZONE).date()
+                updates.add(Update(date, kind, office, commit.hexsha))
     return sorted(updates)
 
 

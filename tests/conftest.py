@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,15 @@ SAMPLE_CONTENT = ROOT / "content"
 SILOS_CONTENT = ROOT / "tests" / "fixtures" / "contenido-silos"
 PREVIEW_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
+
+
+def invoke_with_ctrl_c(*args: str) -> list[str]:
+    """The command line of `invoke ARGS` in which Ctrl-C (SIGINT) works as in a terminal,
+    even when this test run ignores it (started as a background job: its children inherit
+    the ignored signal, and Python then installs no handler of its own)."""
+    restore = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler)"
+               "; from invoke.main import program; program.run(['invoke', *sys.argv[1:]])")
+    return [sys.executable, "-c", restore, *args]
 
 
 class BuiltSite:

@@ -16,7 +16,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,14 +26,13 @@ from navegador import free_port, new_context, wait_for_port
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 
-from conftest import ROOT, SAMPLE_CONTENT
+from conftest import ROOT, SAMPLE_CONTENT, invoke_with_ctrl_c
 from municipal.content.validation import check_content
 from municipal.content.yaml_loader import parse_yaml, read_text, split_front_matter
 from municipal.transparency.rules import check_site
 
 pytest_plugins = ["navegador"]
 
-INVOKE = Path(sys.executable).with_name("invoke")
 NEWS_FILE = "noticias/gobierno/2026-03-10-jornada-de-vacunacion-escrita-en-el-editor.md"
 TRAMITE_FILE = "tramites/gobierno/permiso-para-eventos-en-la-plaza.yml"
 PHOTO = "adjuntos/gobierno/foto-de-la-jornada.jpg"
@@ -59,8 +57,9 @@ def editor(tmp_path_factory):
     log = work / "editor.log"
     with log.open("w") as stream:
         process = subprocess.Popen(
-            [str(INVOKE), "editor", "--contenido", str(content), "--salida",
-             str(work / "output"), "--puerto", str(port), "--puerto-editor", str(backend_port)],
+            invoke_with_ctrl_c("editor", "--contenido", str(content), "--salida",
+                               str(work / "output"), "--puerto", str(port),
+                               "--puerto-editor", str(backend_port)),
             cwd=ROOT, stdin=subprocess.DEVNULL, stdout=stream, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, process, log, name="invoke editor")

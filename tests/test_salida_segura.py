@@ -23,7 +23,7 @@ import jinja2
 import pytest
 from servidor_ftp import PASSWORD, FtpServer
 
-from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT, snapshot
+from conftest import PREVIEW_SETTINGS, ROOT, SAMPLE_CONTENT, invoke_with_ctrl_c, snapshot
 from gitrepo import GitRepo
 from municipal.content.validation import check_content
 from municipal.content.validation_cache import cache_file_for
@@ -48,15 +48,12 @@ def invoke(*args: str, **options) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300, check=False, **options)
 
 
-# Ctrl-C works as in a terminal even if this test run ignores SIGINT (a background job).
-INVOKE_WITH_CTRL_C = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler)"
-                      "; from invoke.main import program; program.run(['invoke', *sys.argv[1:]])")
 
 
 def start_invoke(*args: str) -> subprocess.Popen:
     """`invoke ARGS` in the background, its output (both streams) as it comes."""
     return subprocess.Popen(
-        [sys.executable, "-c", INVOKE_WITH_CTRL_C, *args], cwd=ROOT, text=True,
+        invoke_with_ctrl_c(*args), cwd=ROOT, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
