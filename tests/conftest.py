@@ -75,18 +75,22 @@ def snapshot(folder: Path) -> dict[str, object]:
     return entries
 
 
+def built_site(tmp_path_factory, name: str, content: Path,
+               settings: Path = PREVIEW_SETTINGS) -> BuiltSite:
+    """content built with settings into a new temporary folder named after name."""
+    output = tmp_path_factory.mktemp(name) / "output"
+    build_site(content, output, settings)
+    return BuiltSite(output)
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> BuiltSite:
-    output = tmp_path_factory.mktemp("sitio") / "output"
-    build_site(SAMPLE_CONTENT, output, PREVIEW_SETTINGS)
-    return BuiltSite(output)
+    return built_site(tmp_path_factory, "sitio", SAMPLE_CONTENT)
 
 
 @pytest.fixture(scope="session")
 def silos_site(tmp_path_factory) -> BuiltSite:
-    output = tmp_path_factory.mktemp("silos") / "output"
-    build_site(SILOS_CONTENT, output, PREVIEW_SETTINGS)
-    return BuiltSite(output)
+    return built_site(tmp_path_factory, "silos", SILOS_CONTENT)
 
 
 @pytest.fixture

@@ -181,6 +181,21 @@ def new_context(browser, **options):
         context.close()
 
 
+def keep_on_this_computer(context) -> list[str]:
+    """Abort every request of the context to another host; the list fills with their URLs
+    (a test asserts it stays empty: nothing may leave this machine)."""
+    outside: list[str] = []
+
+    def only_this_computer(route):
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_this_computer)
+    return outside
+
 def expected_status(kind: str) -> int:
     return 404 if kind == "error" else 200
 

@@ -19,10 +19,9 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from navegador import free_port, new_context, wait_for_port
+from navegador import free_port, keep_on_this_computer, new_context, wait_for_port
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 
@@ -74,18 +73,9 @@ def editor(tmp_path_factory):
 @pytest.fixture(scope="module")
 def admin(editor, navegador):
     """One browser tab logged in to the editor (the 5 MB bundle loads once)."""
-    outside: list[str] = []
-
-    def only_this_computer(route):
-        if urlparse(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
     with new_context(navegador, viewport={"width": 1280, "height": 900}) as context:
         context.set_default_timeout(20_000)
-        context.route("**/*", only_this_computer)
+        outside = keep_on_this_computer(context)
         page = context.new_page()
         page.goto(f"{editor.url}/admin/")
         page.get_by_role("button", name="Iniciar sesión").click()

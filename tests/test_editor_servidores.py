@@ -18,11 +18,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 import yaml
-from navegador import new_context
+from navegador import keep_on_this_computer, new_context
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 from servidores import (
@@ -221,17 +220,8 @@ def test_decap_boots_and_edits_under_its_policy_and_citizen_pages_still_run_no_s
         navegador, servidor_con_editor, tmp_path):
     photo = tmp_path / "foto.jpg"
     Image.new("RGB", (64, 48), (30, 120, 60)).save(photo)
-    outside: list[str] = []
-
-    def only_this_computer(route):
-        if urlparse(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
     with new_context(navegador) as context:
-        context.route("**/*", only_this_computer)
+        outside = keep_on_this_computer(context)
         context.add_init_script(RECORD_VIOLATIONS)  # Playwright's own scripts bypass the CSP
         page = reach_the_login_screen(context, servidor_con_editor)
         write_news_with_a_photo(page, servidor_con_editor, photo)

@@ -22,7 +22,7 @@ from invoke import Context
 from test_transparencia import DOMAIN, FIXTURE, NO_APLICA_91, SECOP_PAA, md_table
 
 import tasks
-from conftest import PREVIEW_SETTINGS, PUBLISH_SETTINGS, ROOT, BuiltSite
+from conftest import PREVIEW_SETTINGS, PUBLISH_SETTINGS, ROOT, BuiltSite, built_site
 from gitrepo import GitRepo
 from municipal.content.validation import check_content
 from municipal.indicators.history import first_dates
@@ -49,16 +49,12 @@ LINKED = {
 
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory) -> BuiltSite:
-    output = tmp_path_factory.mktemp("transparencia") / "output"
-    build_site(FIXTURE, output, PREVIEW_SETTINGS)
-    return BuiltSite(output)
+    return built_site(tmp_path_factory, "transparencia", FIXTURE)
 
 
 @pytest.fixture(scope="module")
 def fixture_production(tmp_path_factory) -> BuiltSite:
-    output = tmp_path_factory.mktemp("transparencia-produccion") / "output"
-    build_site(FIXTURE, output, PUBLISH_SETTINGS)
-    return BuiltSite(output)
+    return built_site(tmp_path_factory, "transparencia-produccion", FIXTURE, PUBLISH_SETTINGS)
 
 
 def site_path(page_url: str, href: str) -> str:
