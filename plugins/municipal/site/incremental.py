@@ -74,7 +74,6 @@ class PageCache:
         self.linked: set[str] = set()  # pages already linked from the last build by render
         self.last_build: dict[str, dict] = _load_manifest(folder / MANIFEST)
         self.this_build: dict[str, dict] = {}
-        self.unchanged: set[str] = set()  # pages whose last build's file can be linked
         self.used: set[str] = set()
         self.rendered = 0
         self.reused = 0
@@ -93,13 +92,10 @@ class PageCache:
                 self.reused += 1
                 self.this_build[output_file] = last
                 self.used.add(key)
-                self.unchanged.add(output_file)
                 return ""
             if key is not None and (html := self._stored(key, last["html"])) is not None:
                 self.reused += 1
                 self._remember(output_file, names, key, html)
-                if key == last["clave"]:
-                    self.unchanged.add(output_file)
                 return html
         html, names = _render_recording(template, localcontext)
         self.rendered += 1
@@ -145,13 +141,6 @@ class PageCache:
             return False  # gone, or another file system: the stored HTML is written instead
         self.linked.add(output_file)
         return True
-
-    def previous_file(self, output_file: str) -> Path | None:
-        """The last build's file for a page rendered exactly as then, to link instead of
-        writing it again (the output folder is new on every build: build.py)."""
-        if self.previous_output is None or output_file not in self.unchanged:
-            return None
-        return self.previous_output / output_file
 
     def write_derived(self, output_root: Path, output_file: str, inputs,
                       produce: Callable[[], str | bytes]) -> None:
@@ -371,20 +360,11 @@ class LinkingWriter(Writer):
 
     def _open_w(self, filename, encoding, override=False):
         cache = self.settings.get(PAGE_CACHE)
-        if cache is not None and not override and filename not in self._written_files:
-            relative = os.path.relpath(filename, self.output_path)
-            if relative in cache.linked:  # linked by PageCache.render: never open it to write
-                self._written_files.add(filename)
-                return open(os.devnull, "w", encoding=encoding)
-            previous = cache.previous_file(relative)
-            if previous is not None:
-                try:
-                    os.link(previous, filename)
-                except OSError:
-                    pass  # gone, or another file system: write it as usual
-                else:
-                    self._written_files.add(filename)
-                    return open(os.devnull, "w", encoding=encoding)
+        if cache is not None and not override and filename not in self._written_files \
+                and os.path.relpath(filename, self.output_path) in cache.linked:
+            # Linked by PageCache.render from the last build: never open it to write.
+            self._written_files.add(filename)
+            return open(os.devnull, "w", encoding=encoding)
         return super()._open_w(filename, encoding, override)
 
 
