@@ -155,10 +155,7 @@ def _build_locked(content_dir: Path, output_dir: Path, settings_file: Path, over
                 _replace_folder(staging, output_dir)
                 _remember_builder(output_dir, settings)
     except (KeyboardInterrupt, Interrupted) as error:
-        with signals_ignored():
-            shutil.rmtree(staging, ignore_errors=True)
-        number = error.args[0] if isinstance(error, Interrupted) else signal.SIGINT
-        raise BuildInterrupted(number) from None
+        raise _interrupted(error, staging) from None
     pages = _count_pages(output_dir)
     _, reused = settings.get(PAGE_STATS, (0, 0))
     seconds = time.perf_counter() - started
@@ -180,13 +177,19 @@ def _replace_search_index(output_dir: Path) -> None:
             with signals_ignored():
                 _replace_folder(fresh, output_dir / INDEX_FOLDER)
     except (KeyboardInterrupt, Interrupted) as error:
-        with signals_ignored():
-            shutil.rmtree(fresh, ignore_errors=True)
-        number = error.args[0] if isinstance(error, Interrupted) else signal.SIGINT
-        raise BuildInterrupted(number, index_pending=True) from None
+        raise _interrupted(error, fresh, index_pending=True) from None
     except SearchIndexFailed as error:
         shutil.rmtree(fresh, ignore_errors=True)
         logger.warning("La búsqueda sigue con el índice anterior: %s", error)
+
+
+def _interrupted(error: BaseException, half_written: Path, *,
+                 index_pending: bool = False) -> BuildInterrupted:
+    """Remove the folder a stopped build was writing; the BuildInterrupted to raise."""
+    with signals_ignored():
+        shutil.rmtree(half_written, ignore_errors=True)
+    number = error.args[0] if isinstance(error, Interrupted) else signal.SIGINT
+    return BuildInterrupted(number, index_pending=index_pending)
 
 
 @contextlib.contextmanager
