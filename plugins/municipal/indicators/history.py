@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,6 +33,7 @@ from ..content.yaml_loader import (
     decode_text,
     parse_yaml,
     split_front_matter,
+    write_atomically,
 )
 
 GIT = "git"
@@ -187,14 +187,8 @@ def _load_log(cache_file: Path, where: dict) -> tuple[str, str] | None:
 
 def _save_log(cache_file: Path, data: dict) -> None:
     """Write the cache atomically; if it cannot be written, the next build reads in full."""
-    temporary = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temporary, cache_file)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        write_atomically(cache_file, json.dumps(data))
 
 
 def read_events(repo: git.Repo, base: str) -> list[HeldEvent]:
