@@ -231,11 +231,11 @@ class DatosGenerator(Generator):
             rows = _Rows(records, row)
             for item in dataset.distributions:
                 if item.format == "CSV":
-                    self._derived(output, item.path, (records, shared),
+                    write_derived(self.settings, output, item.path, (records, shared),
                                   lambda dataset=dataset, rows=rows: ds.to_csv(dataset.columns,
                                                                               rows.get()))
                 elif item.format == "JSON":
-                    self._derived(output, item.path, (records, shared),
+                    write_derived(self.settings, output, item.path, (records, shared),
                                   lambda dataset=dataset, rows=rows: ds.to_json(
                                       dataset, rows.get(), licence_url))
                     write_data_file(output / item.schema, ds.json_schema(
@@ -249,7 +249,7 @@ class DatosGenerator(Generator):
         # OCDS names the publisher and the package by absolute URIs, also in a preview.
         domain = f"https://{site.entidad['dominio']}"
         until = cutoff(self.settings.get("INDICADORES_HASTA"), self.settings["TIMEZONE"])
-        self._derived(output, f"{FOLDER}/contratos-ocds.json",
+        write_derived(self.settings, output, f"{FOLDER}/contratos-ocds.json",
                       (contracts, shared, self.prefix, until, domain),
                       lambda: json.dumps(release_package(
                           contracts, site.entidad, self.prefix, until,
@@ -259,9 +259,6 @@ class DatosGenerator(Generator):
         write_data_file(output / FOLDER / "contratos-ocds.schema.json", ocds_schema())
         written.add(f"{FOLDER}/contratos-ocds.json")
         return written
-
-    def _derived(self, output: Path, path: str, inputs, produce) -> None:
-        write_derived(self.settings, output, path, inputs, produce)
 
 
 class _Rows:

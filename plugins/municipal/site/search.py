@@ -179,11 +179,8 @@ def _summary(target: Path, brotli_copies: bool) -> IndexSummary:
 
 def _reuse_index(previous: Path, output_dir: Path) -> bool:
     """Link the last build's index into output_dir if Pagefind would index the same pages
-    with the same bytes (`_same_searchable_pages`) and the same Pagefind version wrote it.
-
-    Only Pagefind's own files are linked, never the .gz and .br copies written after it
-    (they are written again as new files, so nothing of the last build is ever changed).
-    Returns False, with nothing linked, when the index must be built again.
+    with the same bytes (`_same_searchable_pages`) and the same Pagefind version wrote it
+    (`_link_index`). Returns False, with nothing linked, when the index must be built again.
     """
     source = previous / INDEX_FOLDER
     try:
