@@ -181,6 +181,14 @@ def new_context(browser, **options):
         context.close()
 
 
+# A page's breaches of its Content-Security-Policy, as [directive, blocked URI] pairs in
+# window.violaciones (an init script: Playwright's own scripts bypass the policy).
+RECORD_VIOLATIONS = """
+window.violaciones = [];
+document.addEventListener('securitypolicyviolation',
+  (event) => window.violaciones.push([event.effectiveDirective, event.blockedURI]));
+"""
+
 def keep_on_this_computer(context) -> list[str]:
     """Abort every request of the context to another host; the list fills with their URLs
     (a test asserts it stays empty: nothing may leave this machine)."""

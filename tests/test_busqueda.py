@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlparse
 import brotli
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from navegador import SEARCH_PAGE, SEARCH_SCRIPT, new_context
+from navegador import RECORD_VIOLATIONS, SEARCH_PAGE, SEARCH_SCRIPT, new_context
 from servidores import fetch
 from test_navegador import WCAG_TAGS, describe_violations
 from test_servidores import built_style_hashes, policy_with, search_policy_with
@@ -382,11 +382,6 @@ def test_only_the_search_page_gets_the_policy_that_allows_scripts(servidor_web,
             f"{servidor_web}{path} (HTTP {reply.status})")
 
 
-RECORD_VIOLATIONS = """
-window.violaciones = [];
-document.addEventListener('securitypolicyviolation',
-  (event) => window.violaciones.push([event.effectiveDirective, event.blockedURI]));
-"""
 INJECTED = (b'<script>window.inyectado = true;</script>'
             b'<script type="module" src="/buscar/buscar.js"></script>')
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from navegador import keep_on_this_computer, new_context
+from navegador import RECORD_VIOLATIONS, keep_on_this_computer, new_context
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 from servidores import (
@@ -122,11 +122,6 @@ def test_the_editor_bundle_is_sent_compressed(servidor_con_editor, sitio_con_edi
 
 # --- Chromium -------------------------------------------------------------------------------
 
-RECORD_VIOLATIONS = """
-window.violaciones = [];
-document.addEventListener('securitypolicyviolation',
-  (event) => window.violaciones.push([event.effectiveDirective, event.blockedURI]));
-"""
 INJECTED = (b"<script>window.inyectado = true;</script>"
             b'<script src="/admin/decap-cms.js"></script>')
 

@@ -30,6 +30,13 @@ def index_files(output: Path) -> dict[str, bytes]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
+def clean_build_index(content: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The index a build of a fresh copy of content writes, with no cache or last build."""
+    clean = tmp_path / "limpia"
+    shutil.copytree(content, clean / "content")
+    build_site(clean / "content", clean / "output", PREVIEW_SETTINGS)
+    return index_files(clean / "output")
+
 def test_an_unchanged_site_reuses_its_index_and_an_edited_page_indexes_again(content_copy,
                                                                             tmp_path):
     output = tmp_path / "output"
@@ -60,10 +67,7 @@ def test_a_change_to_pages_without_the_mark_keeps_the_index_of_a_clean_build(con
     build_site(content_copy, output, PREVIEW_SETTINGS)
     assert (output / "cumplimiento/index.html").read_bytes() != compliance
     assert (output / ENTRY).stat().st_ino == inode
-    clean = tmp_path / "limpia"
-    shutil.copytree(content_copy, clean / "content")
-    build_site(clean / "content", clean / "output", PREVIEW_SETTINGS)
-    assert index_files(output) == index_files(clean / "output")
+    assert index_files(output) == clean_build_index(content_copy, tmp_path)
 
 
 def test_an_index_written_by_another_pagefind_version_is_built_again(content_copy, tmp_path):
@@ -157,10 +161,14 @@ def test_without_any_searchable_page_every_page_counts(tmp_path):
     assert search._same_searchable_pages(previous, output) is False
 
 
-def _edit_news(content: Path, word: str) -> None:
+def preview_then_edit(content: Path, output: Path) -> dict[str, bytes]:
+    """A live preview's build of content into output, then a news item given the new word
+    «zarzamora»; the index of that first build."""
+    build_site(content, output, PREVIEW_SETTINGS, index_later=True)
     news = next((content / "noticias/gobierno").glob("*.md"))
-    news.write_text(news.read_text(encoding="utf-8") + f"\nPalabra nueva: {word}.\n",
+    news.write_text(news.read_text(encoding="utf-8") + "\nPalabra nueva: zarzamora.\n",
                     encoding="utf-8")
+    return index_files(output)
 
 
 def test_a_preview_serves_the_page_first_and_then_the_index_of_a_clean_build(content_copy,
@@ -169,35 +177,27 @@ def test_a_preview_serves_the_page_first_and_then_the_index_of_a_clean_build(con
     """`invoke servir`: the new pages are swapped in with the last index, marked stale; the
     new index replaces it before build_site returns, the same a clean build writes."""
     output = tmp_path / "output"
-    build_site(content_copy, output, PREVIEW_SETTINGS, index_later=True)
-    first = index_files(output)
-    _edit_news(content_copy, "zarzamora")
+    first = preview_then_edit(content_copy, output)
     seen = {}
     real_write_index = build_module.write_index
 
     def look_then_write(site, target, **options):
-        page = next(site.glob("noticias/*/index.html"), None)  # the site is already swapped
-        seen["pages"] = any("zarzamora" in path.read_text(encoding="utf-8")
-                            for path in site.glob("noticias/*/index.html")) and page is not None
+        seen["pages"] = any("zarzamora" in path.read_text(encoding="utf-8")  # already swapped
+                            for path in site.glob("noticias/*/index.html"))
         seen["stale"] = index_files(site) == {**first, search.STALE_MARK: b""}
         return real_write_index(site, target, **options)
 
     monkeypatch.setattr(build_module, "write_index", look_then_write)
     build_site(content_copy, output, PREVIEW_SETTINGS, index_later=True)
     assert seen == {"pages": True, "stale": True}
-    clean = tmp_path / "limpia"
-    shutil.copytree(content_copy, clean / "content")
-    build_site(clean / "content", clean / "output", PREVIEW_SETTINGS)
-    assert index_files(output) == index_files(clean / "output")
+    assert index_files(output) == clean_build_index(content_copy, tmp_path)
 
 
 def test_a_preview_whose_index_fails_keeps_the_stale_one_until_the_next_build(content_copy,
                                                                               tmp_path,
                                                                               monkeypatch):
     output = tmp_path / "output"
-    build_site(content_copy, output, PREVIEW_SETTINGS, index_later=True)
-    first = index_files(output)
-    _edit_news(content_copy, "zarzamora")
+    first = preview_then_edit(content_copy, output)
 
     def fails(site, target, **options):
         target.mkdir()
@@ -210,18 +210,13 @@ def test_a_preview_whose_index_fails_keeps_the_stale_one_until_the_next_build(co
     assert index_files(output) == {**first, search.STALE_MARK: b""}  # searchable, marked
     assert not list(tmp_path.glob(".output-nuevo-*/a-medias"))  # the failed one is removed
     build_site(content_copy, output, PREVIEW_SETTINGS)  # nothing changed, but the mark
-    clean = tmp_path / "limpia"
-    shutil.copytree(content_copy, clean / "content")
-    build_site(clean / "content", clean / "output", PREVIEW_SETTINGS)
-    assert index_files(output) == index_files(clean / "output")
+    assert index_files(output) == clean_build_index(content_copy, tmp_path)
 
 
 def test_a_preview_interrupted_while_indexing_has_the_new_pages_and_the_marked_index(
         content_copy, tmp_path, monkeypatch):
     output = tmp_path / "output"
-    build_site(content_copy, output, PREVIEW_SETTINGS, index_later=True)
-    first = index_files(output)
-    _edit_news(content_copy, "zarzamora")
+    first = preview_then_edit(content_copy, output)
 
     def interrupted(site, target, **options):
         target.mkdir()
